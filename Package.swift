@@ -1,0 +1,79 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Module layout follows ../shared/DESIGN.md §2: one concern per module, arrows only
+// point at what a module may import. Later issues add DHCPServer, Allocation,
+// LessorControl, Dashboard, CNCurses and LeaseStorePostgres beside these.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Lessor",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lessor", targets: ["lessor"]),
+        .library(name: "DHCPWire", targets: ["DHCPWire"]),
+        .library(name: "LeaseStore", targets: ["LeaseStore"]),
+        .library(name: "LeaseStoreSQLite", targets: ["LeaseStoreSQLite"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // Wire codecs: DHCPv4 and DHCPv6 messages, options, addresses. No I/O, no dependencies.
+        .target(name: "DHCPWire", swiftSettings: strict),
+        // The lease storage API, its shared machinery and the in-memory provider.
+        .target(
+            name: "LeaseStore",
+            dependencies: [
+                "DHCPWire",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: strict
+        ),
+        // The embedded default provider: SQLite through GRDB, WAL, group commit.
+        .target(
+            name: "LeaseStoreSQLite",
+            dependencies: ["LeaseStore", "DHCPWire", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "lessor",
+            dependencies: [
+                "DHCPWire", "LeaseStore", "LeaseStoreSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // The lease-store conformance suite: written once against the protocol, run by each
+        // provider's test target.
+        .target(
+            name: "LeaseStoreConformance",
+            dependencies: ["LeaseStore", "DHCPWire"],
+            path: "Tests/LeaseStoreConformance",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DHCPWireTests",
+            dependencies: ["DHCPWire"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LeaseStoreTests",
+            dependencies: ["LeaseStore", "LeaseStoreConformance", "DHCPWire"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LeaseStoreSQLiteTests",
+            dependencies: ["LeaseStoreSQLite", "LeaseStore", "LeaseStoreConformance", "DHCPWire", "lessor"],
+            swiftSettings: strict
+        ),
+    ]
+)
