@@ -1,0 +1,211 @@
+import Foundation
+import GRDB
+import LeaseStore
+
+/// Row-level reads and writes of the SQLite provider. Everything here runs inside a GRDB
+/// access block (a read snapshot or the group commit's transaction).
+enum SQLiteRows {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    static func encode(_ lease: Lease) throws(LeaseStoreError) -> Data {
+        do { return try encoder.encode(lease) } catch {
+            throw .invalidArgument("cannot encode lease: \(error)")
+        }
+    }
+
+    static func decode(_ data: Data) throws(LeaseStoreError) -> Lease {
+        do { return try JSONDecoder().decode(Lease.self, from: data) } catch {
+            throw .unavailable("a stored lease cannot be decoded (corrupt database?): \(error)")
+        }
+    }
+
+    static func clientLeases(_ db: Database, _ client: ClientID) throws -> (version: UInt64, leases: [Lease]) {
+        let key = Data(client.storageKey)
+        guard let version = try UInt64.fetchOne(db, sql: "SELECT version FROM clients WHERE key = ?", arguments: [key]) else {
+            return (0, [])
+        }
+        let bodies = try Data.fetchAll(db, sql: "SELECT body FROM leases WHERE client_key = ? ORDER BY kind, iaid", arguments: [key])
+        return (version, try bodies.map(decode))
+    }
+
+    static func holder(_ db: Database, _ resource: LeaseResource) throws -> LeaseRecord? {
+        guard let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT l.client_key, l.body FROM lease_resources r
+                JOIN leases l ON l.client_key = r.client_key AND l.kind = r.kind AND l.iaid = r.iaid
+                WHERE r.resource = ?
+                """,
+            arguments: [Data(resource.storageKey)])
+        else { return nil }
+        return try record(row)
+    }
+
+    static func page(_ db: Database, after cursor: LeaseCursor?, limit: Int, filter: LeaseFilter) throws -> [LeaseRecord] {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        if let cursor {
+            clauses.append("(client_key, kind, iaid) > (?, ?, ?)")
+            arguments += [Data(cursor.clientKey), Int(cursor.kind), Int64(cursor.iaid)]
+        }
+        if let states = filter.states {
+            clauses.append("state IN (\(states.map { String($0.rawValue) }.joined(separator: ",")))")
+        }
+        if let kinds = filter.kinds {
+            clauses.append("kind IN (\(kinds.map { String($0.rawValue) }.joined(separator: ",")))")
+        }
+        if let owner = filter.owner {
+            clauses.append("owner = ?")
+            arguments += [owner]
+        }
+        if let pool = filter.pool {
+            clauses.append("pool = ?")
+            arguments += [pool]
+        }
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        arguments += [limit]
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT client_key, body FROM leases \(whereClause) ORDER BY client_key, kind, iaid LIMIT ?",
+            arguments: arguments)
+        return try rows.map(record)
+    }
+
+    private static func record(_ row: Row) throws -> LeaseRecord {
+        let key: Data = row["client_key"]
+        guard let client = ClientID(storageKey: key) else {
+            throw LeaseStoreError.unavailable("a stored client key cannot be decoded (corrupt database?)")
+        }
+        return LeaseRecord(client: client, lease: try decode(row["body"]))
+    }
+
+    // MARK: Writes (inside the group commit's transaction)
+
+    static func update(
+        _ db: Database, client: ClientID, leases: [Lease], expectedVersion: UInt64, writer: String,
+        sequence: inout UInt64, now: Date
+    ) throws(LeaseStoreError) -> JobResult {
+        try guarded {
+            let current = try clientLeases(db, client)
+            guard current.version == expectedVersion else {
+                throw LeaseStoreError.conflict("\(client) changed since the lookup")
+            }
+            let plan = try CommitPlan.update(
+                client: client, old: current.leases, new: leases, writer: writer, version: sequence + 1, now: now)
+            if plan.isEmpty { return JobResult(leases: current.leases) }
+            let key = Data(client.storageKey)
+            for resource in plan.claimed {
+                let holder = try Data.fetchOne(
+                    db, sql: "SELECT client_key FROM lease_resources WHERE resource = ?", arguments: [Data(resource.storageKey)])
+                if let holder, holder != key { throw LeaseStoreError.addressInUse(resource) }
+            }
+            sequence += 1
+            try apply(db, plan: plan, client: client, version: sequence)
+            return JobResult(leases: plan.leases, changes: plan.changes)
+        }
+    }
+
+    static func reclaim(
+        _ db: Database, now: Date, hold: Duration, limit: Int, timeBudget: Duration, sequence: inout UInt64
+    ) throws(LeaseStoreError) -> JobResult {
+        try guarded {
+            let started = ContinuousClock.now
+            var result = JobResult()
+            let chunk = 64
+            while true {
+                let done = result.report.expired + result.report.deleted
+                if done >= limit || ContinuousClock.now - started > timeBudget {
+                    result.report.moreDue = try Bool.fetchOne(
+                        db, sql: "SELECT EXISTS (SELECT 1 FROM leases WHERE expires_at <= ?)",
+                        arguments: [now.timeIntervalSince1970]) ?? false
+                    return result
+                }
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT client_key, kind, iaid FROM leases WHERE expires_at <= ? ORDER BY expires_at LIMIT ?",
+                    arguments: [now.timeIntervalSince1970, min(chunk, limit - done)])
+                if rows.isEmpty { return result }
+                var due: [(client: ClientID, keys: Set<LeaseKey>)] = []
+                for row in rows {
+                    let clientKey: Data = row["client_key"]
+                    guard let client = ClientID(storageKey: clientKey), let kind = LeaseKind(rawValue: row["kind"]) else {
+                        throw LeaseStoreError.unavailable("a stored lease key cannot be decoded (corrupt database?)")
+                    }
+                    let key = LeaseKey(kind: kind, iaid: row["iaid"])
+                    if let index = due.firstIndex(where: { $0.client == client }) {
+                        due[index].keys.insert(key)
+                    } else {
+                        due.append((client, [key]))
+                    }
+                }
+                for (client, keys) in due {
+                    let current = try clientLeases(db, client)
+                    let (plan, notices) = CommitPlan.expiry(
+                        client: client, old: current.leases, due: keys, hold: hold, version: sequence + 1, now: now)
+                    guard !plan.isEmpty else { continue }
+                    sequence += 1
+                    try apply(db, plan: plan, client: client, version: sequence)
+                    result.changes += plan.changes
+                    result.notices += notices
+                    for notice in notices {
+                        if notice.outcome == .expired { result.report.expired += 1 } else { result.report.deleted += 1 }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes a planned commit: lease rows, their resource rows (deleted first, then inserted,
+    /// so an element may move between leases of one client), and the client's version.
+    private static func apply(_ db: Database, plan: CommitPlan, client: ClientID, version: UInt64) throws {
+        let key = Data(client.storageKey)
+        for change in plan.changes where change.kind != .created {
+            let old = change.previous ?? change.lease
+            try db.execute(
+                sql: "DELETE FROM lease_resources WHERE client_key = ? AND kind = ? AND iaid = ?",
+                arguments: [key, Int(old.kind.rawValue), Int64(old.iaid)])
+        }
+        for change in plan.changes where change.kind == .deleted {
+            try db.execute(
+                sql: "DELETE FROM leases WHERE client_key = ? AND kind = ? AND iaid = ?",
+                arguments: [key, Int(change.lease.kind.rawValue), Int64(change.lease.iaid)])
+        }
+        if plan.leases.isEmpty {
+            try db.execute(sql: "DELETE FROM clients WHERE key = ?", arguments: [key])
+            return
+        }
+        try db.execute(
+            sql: "INSERT INTO clients (key, version) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET version = excluded.version",
+            arguments: [key, version])
+        for change in plan.changes where change.kind != .deleted {
+            let lease = change.lease
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO leases (client_key, kind, iaid, state, expires_at, owner, pool, version, body)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    key, Int(lease.kind.rawValue), Int64(lease.iaid), Int(lease.state.rawValue),
+                    lease.expiresAt.timeIntervalSince1970, lease.owner, lease.pool, lease.version, try encode(lease),
+                ])
+            for resource in lease.resources {
+                try db.execute(
+                    sql: "INSERT INTO lease_resources (resource, client_key, kind, iaid) VALUES (?, ?, ?, ?)",
+                    arguments: [Data(resource.storageKey), key, Int(lease.kind.rawValue), Int64(lease.iaid)])
+            }
+        }
+    }
+
+    /// Runs `body`, passing `LeaseStoreError`s through and mapping SQLite's errors.
+    private static func guarded<T>(_ body: () throws -> T) throws(LeaseStoreError) -> T {
+        do {
+            return try body()
+        } catch let error as LeaseStoreError {
+            throw error
+        } catch {
+            throw SQLiteLeaseStore.map(error)
+        }
+    }
+}

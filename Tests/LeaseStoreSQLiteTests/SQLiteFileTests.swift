@@ -1,0 +1,110 @@
+import DHCPWire
+import Foundation
+import LeaseStore
+import LeaseStoreSQLite
+import Testing
+
+@Suite("SQLite file handling")
+struct SQLiteFileTests {
+    let clock = ManualLeaseClock()
+
+    func open(_ path: String) throws -> SQLiteLeaseStore {
+        try SQLiteLeaseStore(.init(path: path, options: LeaseStoreOptions(clock: clock)))
+    }
+
+    func lease(_ n: UInt8) -> Lease {
+        Lease.v4(IPv4Address(192, 0, 2, n), expiresAt: clock.now() + 3600, owner: "range", hostname: "h\(n)")
+    }
+
+    func client(_ n: UInt8) -> ClientID { .hardware(HardwareAddress(bytes: [2, 0, 0, 0, 0, n])!) }
+
+    @Test func reopeningGivesBackEveryCommittedLease() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("leases.sqlite")
+        var written: [ClientID: [Lease]] = [:]
+        do {
+            let store = try open(path)
+            for n in 1...40 as ClosedRange<UInt8> {
+                let lookup = try await store.lookup(client(n))
+                written[client(n)] = try await store.update(client(n), leases: [lease(n)], token: lookup.token, writer: "range")
+            }
+            await store.close()
+        }
+        let reopened = try open(path)
+        for (client, leases) in written {
+            #expect(try await reopened.read(client) == leases)
+        }
+        #expect(try await reopened.all().count == 40)
+        // Versions keep increasing across a reopen: no token or change from before can collide.
+        let maxBefore = written.values.flatMap { $0 }.map(\.version).max() ?? 0
+        let lookup = try await reopened.lookup(client(1))
+        let after = try await reopened.update(client(1), leases: [lease(99)], token: lookup.token, writer: "range")
+        #expect(after[0].version > maxBefore)
+        await reopened.close()
+    }
+
+    @Test func aFileThatIsNotSQLiteIsUnavailable() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("garbage.sqlite")
+        try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: LeaseStoreError.self) { try open(path) }
+        #expect(error?.kind == .unavailable)
+        #expect(error?.message.contains(path) == true)
+    }
+
+    @Test func anotherApplicationsDatabaseIsUnavailable() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("other.sqlite")
+        try runSQLite(path, "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('hello');")
+        let error = #expect(throws: LeaseStoreError.self) { try open(path) }
+        #expect(error?.kind == .unavailable)
+        #expect(error?.message.contains("not a Lessor lease database") == true)
+        // And it was not written into.
+        #expect(try runSQLite(path, "SELECT count(*) FROM sqlite_master;") == "1")
+    }
+
+    @Test func aNewerSchemaIsUnavailable() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("leases.sqlite")
+        await (try open(path)).close()
+        try runSQLite(path, "INSERT INTO grdb_migrations (identifier) VALUES ('v2: from the future');")
+        let error = #expect(throws: LeaseStoreError.self) { try open(path) }
+        #expect(error?.kind == .unavailable)
+        #expect(error?.message.contains("newer schema") == true)
+    }
+
+    @Test func theUniqueIndexHoldsEvenAgainstDirectWrites() async throws {
+        // The database itself refuses a second holder: invariant 1 is an index, not a hope.
+        let directory = try TemporaryDirectory()
+        let path = directory.path("leases.sqlite")
+        let store = try open(path)
+        let lookup = try await store.lookup(client(1))
+        try await store.update(client(1), leases: [lease(1)], token: lookup.token, writer: "range")
+        await store.close()
+        #expect(throws: SQLiteCommandError.self) {
+            try runSQLite(path, "INSERT INTO lease_resources (resource, client_key, kind, iaid) VALUES (X'04C0000201', X'01', 0, 0);")
+        }
+    }
+}
+
+struct SQLiteCommandError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Runs the sqlite3 shell (Debian's `sqlite3` package) on a file; returns its trimmed output.
+@discardableResult
+func runSQLite(_ path: String, _ sql: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = [path, sql]
+    let output = Pipe(), errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    process.waitUntilExit()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    guard process.terminationStatus == 0 else {
+        throw SQLiteCommandError(description: String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+    return text.trimmingCharacters(in: .whitespacesAndNewlines)
+}
