@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GRDB
 public import LeaseStore
@@ -160,15 +161,19 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
 
     // MARK: Plumbing
 
+    /// Reads run synchronously on the calling thread: a point read takes microseconds, and
+    /// hopping to a reader queue and back costs more than the read itself.
     private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(LeaseStoreError) -> T {
         do {
-            return try await database.read(body)
+            return try readNow(body)
         } catch let error as LeaseStoreError {
             throw error
         } catch {
             throw SQLiteLeaseStore.map(error)
         }
     }
+
+    private func readNow<T>(_ body: (Database) throws -> T) throws -> T { try database.read(body) }
 
     static func map(_ error: any Error) -> LeaseStoreError {
         guard let error = error as? DatabaseError else {
@@ -219,6 +224,8 @@ final class GroupCommitter: Sendable {
     private let database: DatabasePool
     private let maxBatch: Int
     private let state = Mutex(State())
+    /// The commit loop runs here and writes synchronously: no task hops per batch.
+    private let queue = DispatchQueue(label: "lessor.sqlite.group-commit")
     /// Publishes each committed job's changes, in commit order.
     private let publish: @Sendable ([LeaseChange]) -> Void
 
@@ -236,7 +243,7 @@ final class GroupCommitter: Sendable {
                 state.flushing = true
                 return true
             }
-            if startFlush { Task { await self.flushLoop() } }
+            if startFlush { queue.async { self.flushLoop() } }
         }
     }
 
@@ -252,7 +259,7 @@ final class GroupCommitter: Sendable {
         }
     }
 
-    private func flushLoop() async {
+    private func flushLoop() {
         while true {
             let (batch, idleWaiters) = state.withLock { state -> ([Pending], [CheckedContinuation<Void, Never>]) in
                 if state.queue.isEmpty {
@@ -272,7 +279,7 @@ final class GroupCommitter: Sendable {
             let jobs = batch.map(\.job)
             let results: [Result<JobResult, LeaseStoreError>]
             do {
-                results = try await database.write { db in
+                results = try database.write { db in
                     var sequence = try UInt64.fetchOne(db, sql: "SELECT value FROM lessor_meta WHERE key = 'sequence'") ?? 0
                     let start = sequence
                     var results: [Result<JobResult, LeaseStoreError>] = []

@@ -5,30 +5,20 @@ import LeaseStore
 /// Row-level reads and writes of the SQLite provider. Everything here runs inside a GRDB
 /// access block (a read snapshot or the group commit's transaction).
 enum SQLiteRows {
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
-
-    static func encode(_ lease: Lease) throws(LeaseStoreError) -> Data {
-        do { return try encoder.encode(lease) } catch {
-            throw .invalidArgument("cannot encode lease: \(error)")
-        }
-    }
+    static func encode(_ lease: Lease) -> Data { Data(LeaseBinaryCodec.encode(lease)) }
 
     static func decode(_ data: Data) throws(LeaseStoreError) -> Lease {
-        do { return try JSONDecoder().decode(Lease.self, from: data) } catch {
+        do { return try LeaseBinaryCodec.decode(data) } catch {
             throw .unavailable("a stored lease cannot be decoded (corrupt database?): \(error)")
         }
     }
 
     static func clientLeases(_ db: Database, _ client: ClientID) throws -> (version: UInt64, leases: [Lease]) {
         let key = Data(client.storageKey)
-        guard let version = try UInt64.fetchOne(db, sql: "SELECT version FROM clients WHERE key = ?", arguments: [key]) else {
+        guard let version = try UInt64.fetchOne(db.cachedStatement(sql: "SELECT version FROM clients WHERE key = ?"), arguments: [key]) else {
             return (0, [])
         }
-        let bodies = try Data.fetchAll(db, sql: "SELECT body FROM leases WHERE client_key = ? ORDER BY kind, iaid", arguments: [key])
+        let bodies = try Data.fetchAll(db.cachedStatement(sql: "SELECT body FROM leases WHERE client_key = ? ORDER BY kind, iaid"), arguments: [key])
         return (version, try bodies.map(decode))
     }
 
@@ -99,7 +89,8 @@ enum SQLiteRows {
             let key = Data(client.storageKey)
             for resource in plan.claimed {
                 let holder = try Data.fetchOne(
-                    db, sql: "SELECT client_key FROM lease_resources WHERE resource = ?", arguments: [Data(resource.storageKey)])
+                    db.cachedStatement(sql: "SELECT client_key FROM lease_resources WHERE resource = ?"),
+                    arguments: [Data(resource.storageKey)])
                 if let holder, holder != key { throw LeaseStoreError.addressInUse(resource) }
             }
             sequence += 1
@@ -120,12 +111,12 @@ enum SQLiteRows {
                 if done >= limit || ContinuousClock.now - started > timeBudget {
                     result.report.moreDue = try Bool.fetchOne(
                         db, sql: "SELECT EXISTS (SELECT 1 FROM leases WHERE expires_at <= ?)",
-                        arguments: [now.timeIntervalSince1970]) ?? false
+                        arguments: [now.timeIntervalSinceReferenceDate]) ?? false
                     return result
                 }
                 let rows = try Row.fetchAll(
                     db, sql: "SELECT client_key, kind, iaid FROM leases WHERE expires_at <= ? ORDER BY expires_at LIMIT ?",
-                    arguments: [now.timeIntervalSince1970, min(chunk, limit - done)])
+                    arguments: [now.timeIntervalSinceReferenceDate, min(chunk, limit - done)])
                 if rows.isEmpty { return result }
                 var due: [(client: ClientID, keys: Set<LeaseKey>)] = []
                 for row in rows {
@@ -140,6 +131,7 @@ enum SQLiteRows {
                         due.append((client, [key]))
                     }
                 }
+                let before = result.changes.count
                 for (client, keys) in due {
                     let current = try clientLeases(db, client)
                     let (plan, notices) = CommitPlan.expiry(
@@ -153,49 +145,65 @@ enum SQLiteRows {
                         if notice.outcome == .expired { result.report.expired += 1 } else { result.report.deleted += 1 }
                     }
                 }
+                // Rows the index called due but the exact check did not: stop rather than spin.
+                if result.changes.count == before { return result }
             }
         }
     }
 
-    /// Writes a planned commit: lease rows, their resource rows (deleted first, then inserted,
-    /// so an element may move between leases of one client), and the client's version.
+    /// Writes a planned commit: lease rows, their resource rows (all removals first, then
+    /// insertions, so an element may move between leases of one client), and the client's
+    /// version. A renewal that keeps its elements leaves the resource rows alone.
     private static func apply(_ db: Database, plan: CommitPlan, client: ClientID, version: UInt64) throws {
         let key = Data(client.storageKey)
-        for change in plan.changes where change.kind != .created {
-            let old = change.previous ?? change.lease
-            try db.execute(
-                sql: "DELETE FROM lease_resources WHERE client_key = ? AND kind = ? AND iaid = ?",
-                arguments: [key, Int(old.kind.rawValue), Int64(old.iaid)])
-        }
-        for change in plan.changes where change.kind == .deleted {
-            try db.execute(
-                sql: "DELETE FROM leases WHERE client_key = ? AND kind = ? AND iaid = ?",
-                arguments: [key, Int(change.lease.kind.rawValue), Int64(change.lease.iaid)])
+        var reindex: [Lease] = []
+        for change in plan.changes {
+            let lease = change.lease
+            let keyArguments: StatementArguments = [key, Int(lease.kind.rawValue), Int64(lease.iaid)]
+            switch change.kind {
+            case .created:
+                reindex.append(lease)
+            case .updated, .expired:
+                if let previous = change.previous, Set(previous.resources) != Set(lease.resources) {
+                    try execute(db, "DELETE FROM lease_resources WHERE client_key = ? AND kind = ? AND iaid = ?", arguments: keyArguments)
+                    reindex.append(lease)
+                }
+            case .deleted:
+                try execute(db, "DELETE FROM lease_resources WHERE client_key = ? AND kind = ? AND iaid = ?", arguments: keyArguments)
+                try execute(db, "DELETE FROM leases WHERE client_key = ? AND kind = ? AND iaid = ?", arguments: keyArguments)
+            }
         }
         if plan.leases.isEmpty {
-            try db.execute(sql: "DELETE FROM clients WHERE key = ?", arguments: [key])
+            try execute(db, "DELETE FROM clients WHERE key = ?", arguments: [key])
             return
         }
-        try db.execute(
-            sql: "INSERT INTO clients (key, version) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET version = excluded.version",
+        try execute(
+            db, "INSERT INTO clients (key, version) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET version = excluded.version",
             arguments: [key, version])
         for change in plan.changes where change.kind != .deleted {
             let lease = change.lease
-            try db.execute(
-                sql: """
+            try execute(
+                db, """
                     INSERT OR REPLACE INTO leases (client_key, kind, iaid, state, expires_at, owner, pool, version, body)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     key, Int(lease.kind.rawValue), Int64(lease.iaid), Int(lease.state.rawValue),
-                    lease.expiresAt.timeIntervalSince1970, lease.owner, lease.pool, lease.version, try encode(lease),
+                    lease.expiresAt.timeIntervalSinceReferenceDate, lease.owner, lease.pool, lease.version, encode(lease),
                 ])
+        }
+        for lease in reindex {
             for resource in lease.resources {
-                try db.execute(
-                    sql: "INSERT INTO lease_resources (resource, client_key, kind, iaid) VALUES (?, ?, ?, ?)",
+                try execute(
+                    db, "INSERT INTO lease_resources (resource, client_key, kind, iaid) VALUES (?, ?, ?, ?)",
                     arguments: [Data(resource.storageKey), key, Int(lease.kind.rawValue), Int64(lease.iaid)])
             }
         }
+    }
+
+    /// Executes through GRDB's statement cache: these run for every lease written.
+    private static func execute(_ db: Database, _ sql: String, arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
     /// Runs `body`, passing `LeaseStoreError`s through and mapping SQLite's errors.

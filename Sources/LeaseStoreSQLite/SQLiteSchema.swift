@@ -20,14 +20,14 @@ enum SQLiteSchema {
                         key BLOB PRIMARY KEY,
                         version INTEGER NOT NULL
                     ) WITHOUT ROWID;
-                    -- One row per lease (client, kind, IAID). body is the whole lease as JSON; the other
+                    -- One row per lease (client, kind, IAID). body is the whole lease (LeaseBinaryCodec); the other
                     -- columns are copies for indexes and filters.
                     CREATE TABLE leases (
                         client_key BLOB NOT NULL REFERENCES clients(key),
                         kind INTEGER NOT NULL,
                         iaid INTEGER NOT NULL,
                         state INTEGER NOT NULL,
-                        expires_at REAL NOT NULL,
+                        expires_at REAL NOT NULL, -- seconds since 2001-01-01 UTC (Foundation reference date)
                         owner TEXT NOT NULL,
                         pool TEXT,
                         version INTEGER NOT NULL,

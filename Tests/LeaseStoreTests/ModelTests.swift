@@ -61,3 +61,41 @@ struct ModelTests {
         #expect(LeaseStoreError.unavailable("bad").detailedDescription.contains("ModelTests.swift"))
     }
 }
+
+@Suite("Binary lease codec")
+struct LeaseBinaryCodecTests {
+    static let samples: [Lease] = {
+        var v4 = Lease.v4(IPv4Address(192, 0, 2, 7), state: .declined, expiresAt: Date(timeIntervalSince1970: 1_800_000_123.5), owner: "range", hostname: "laptop", pool: "lan")
+        v4.version = 77
+        v4.updatedAt = Date(timeIntervalSince1970: 1_800_000_000.25)
+        let v6 = Lease(
+            kind: .iaNA, iaid: 0xDEAD_BEEF,
+            elements: [
+                LeaseElement(.ipv6(IPv6Address("2001:db8::1")!), preferredUntil: Date(timeIntervalSince1970: 10), validUntil: Date(timeIntervalSince1970: 20)),
+                LeaseElement(.ipv6(IPv6Address("2001:db8::2")!)),
+            ], expiresAt: Date(timeIntervalSince1970: 20), owner: "range6", attachments: ["range6": Data([1, 2]), "static": Data()])
+        let pd = Lease(kind: .iaPD, iaid: 1, elements: [LeaseElement(.prefix(IPv6Prefix("2001:db8:100::/56")!))], expiresAt: Date(), owner: "prefix", hostname: "ünïcødé")
+        return [v4, v6, pd]
+    }()
+
+    @Test(arguments: samples)
+    func roundTrips(_ lease: Lease) throws {
+        #expect(try LeaseBinaryCodec.decode(LeaseBinaryCodec.encode(lease)) == lease)
+    }
+
+    @Test func everyTruncationIsAnErrorNotACrash() {
+        for lease in Self.samples {
+            let bytes = LeaseBinaryCodec.encode(lease)
+            for length in 0..<bytes.count {
+                #expect(throws: WireError.self) { try LeaseBinaryCodec.decode(bytes.prefix(length)) }
+            }
+        }
+    }
+
+    @Test func unknownFormatIsRejected() {
+        var bytes = LeaseBinaryCodec.encode(Self.samples[0])
+        bytes[0] = 9
+        let error = #expect(throws: WireError.self) { try LeaseBinaryCodec.decode(bytes) }
+        #expect(error?.field == "format")
+    }
+}
