@@ -60,13 +60,11 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
         var config = GRDB.Configuration()
         config.maximumReaderCount = max(1, configuration.maxReaders)
         config.busyMode = .timeout(5)
-        let synchronous = configuration.synchronous.rawValue
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-        }
         do {
             database = try DatabasePool(path: configuration.path, configuration: config)
             try database.writeWithoutTransaction { db in
+                // After GRDB's WAL setup, which sets NORMAL on the writing connection.
+                try db.execute(sql: "PRAGMA synchronous = \(configuration.synchronous.rawValue)")
                 let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
                 let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
                 if objects > 0, applicationID != SQLiteSchema.applicationID {
@@ -150,6 +148,16 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
         let result = try outcome.get()
         await handlers.deliver(result.notices)
         return result.report
+    }
+
+    /// The `synchronous` level SQLite reports on the writing connection (0 off, 1 normal,
+    /// 2 full, 3 extra): what durability the file really has, for status and tests.
+    public func effectiveSynchronous() throws(LeaseStoreError) -> Int {
+        do {
+            return try database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        } catch {
+            throw SQLiteLeaseStore.map(error)
+        }
     }
 
     /// Waits for queued commits, ends change streams and closes the file.

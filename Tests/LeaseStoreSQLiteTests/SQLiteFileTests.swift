@@ -43,6 +43,14 @@ struct SQLiteFileTests {
         await reopened.close()
     }
 
+    @Test(arguments: [(SQLiteLeaseStore.Synchronous.full, 2), (.normal, 1), (.off, 0)])
+    func synchronousSettingIsWhatTheWriterUses(_ setting: SQLiteLeaseStore.Synchronous, _ level: Int) async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteLeaseStore(.init(path: directory.path("leases.sqlite"), synchronous: setting))
+        #expect(try store.effectiveSynchronous() == level)
+        await store.close()
+    }
+
     @Test func aFileThatIsNotSQLiteIsUnavailable() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("garbage.sqlite")
