@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module layout follows ../shared/DESIGN.md §2: one concern per module, arrows only
-// point at what a module may import. Later issues add DHCPServer, Allocation,
+// point at what a module may import. Later issues add DHCPServer,
 // LessorControl, Dashboard, CNCurses and LeaseStorePostgres beside these.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -42,6 +42,8 @@ let package = Package(
             dependencies: ["LeaseStore", "DHCPWire", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // Address and prefix pools, reservations, the allocators that turn requests into leases.
+        .target(name: "Allocation", dependencies: ["LeaseStore", "DHCPWire"], swiftSettings: strict),
         .executableTarget(
             name: "lessor",
             dependencies: [
@@ -65,6 +67,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "DHCPWire"], swiftSettings: strict),
         .testTarget(
             name: "LeaseStoreTests",
             dependencies: ["LeaseStore", "LeaseStoreConformance", "DHCPWire"],
