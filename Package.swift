@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module layout follows ../shared/DESIGN.md §2: one concern per module, arrows only
-// point at what a module may import. Later issues add DHCPServer,
+// point at what a module may import. Later issues add
 // LessorControl, Dashboard, CNCurses and LeaseStorePostgres beside these.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // Wire codecs: DHCPv4 and DHCPv6 messages, options, addresses. No I/O, no dependencies.
@@ -44,10 +45,19 @@ let package = Package(
         ),
         // Address and prefix pools, reservations, the allocators that turn requests into leases.
         .target(name: "Allocation", dependencies: ["LeaseStore", "DHCPWire"], swiftSettings: strict),
+        // The DHCP service: configuration, sockets, the per-message pipeline and the plugins.
+        .target(
+            name: "DHCPServer",
+            dependencies: [
+                "DHCPWire", "LeaseStore", "LeaseStoreSQLite", "Allocation",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "lessor",
             dependencies: [
-                "DHCPWire", "LeaseStore", "LeaseStoreSQLite",
+                "DHCPWire", "LeaseStore", "LeaseStoreSQLite", "DHCPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -67,6 +77,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
+        .testTarget(name: "DHCPServerTests", dependencies: ["DHCPServer", "DHCPWire", "LeaseStore"], swiftSettings: strict),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "DHCPWire"], swiftSettings: strict),
         .testTarget(
             name: "LeaseStoreTests",

@@ -50,8 +50,11 @@ extension LeaseStore {
     /// transport → retry the same call after a backoff; conflict → look up again and rerun the
     /// body; address in use → add it to `unavailable` and rerun the body. Anything else, or
     /// running out of attempts, throws the last error.
+    ///
+    /// The body runs in the caller's isolation, so an actor may use its own state in it.
     public func transact<Value: Sendable>(
         _ client: ClientID, writer: String, policy: RetryPolicy = .default,
+        isolation: isolated (any Actor)? = #isolation,
         _ body: (inout LeaseTransaction) async throws -> Value
     ) async throws -> TransactResult<Value> {
         var unavailable = Set<LeaseResource>()

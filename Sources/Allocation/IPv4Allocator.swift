@@ -1,0 +1,263 @@
+public import DHCPWire
+public import Foundation
+public import LeaseStore
+
+/// Turns DHCPv4 requests into leases from address pools (the `range` plugin's engine).
+///
+/// The store is the authority on who holds what (its unique index); the pools here are a
+/// fast local view used to pick a free address in O(1). The view is rebuilt from the store
+/// at start, updated by this allocator's own commits, and kept current with everything
+/// else (expiry, operators, other servers) through the store's change stream. A stale view
+/// costs one `addressInUse` retry, never a duplicate.
+public actor IPv4Allocator {
+    public struct PoolSpec: Sendable {
+        public var name: String
+        public var first: IPv4Address
+        public var last: IPv4Address
+
+        public init(name: String, first: IPv4Address, last: IPv4Address) {
+            self.name = name
+            self.first = first
+            self.last = last
+        }
+    }
+
+    /// What an allocation request may use and what it writes.
+    public struct Request: Sendable {
+        public var client: ClientID
+        /// Pools the client may get an address from (its subnet's, or its shared network's).
+        public var pools: [String]
+        /// An address the client asked for (option 50, or ciaddr when renewing).
+        public var requested: IPv4Address?
+        public var hostname: String?
+        public var leaseTime: Duration
+        public var now: Date
+
+        public init(client: ClientID, pools: [String], requested: IPv4Address?, hostname: String?, leaseTime: Duration, now: Date) {
+            self.client = client
+            self.pools = pools
+            self.requested = requested
+            self.hostname = hostname
+            self.leaseTime = leaseTime
+            self.now = now
+        }
+    }
+
+    public enum CommitOutcome: Sendable, Equatable {
+        /// The lease is active and stored: send the ACK.
+        case committed(Lease)
+        /// The address is not ours to give this client (held by another, reserved, or not
+        /// in its pools): send a NAK.
+        case refused(String)
+    }
+
+    public let owner: String
+    private let store: any LeaseStore
+    private var pools: [String: IPv4Pool] = [:]
+    private var poolOrder: [String] = []
+    /// Addresses pools must never hand out (static reservations, server addresses).
+    private var excluded: Set<IPv4Address>
+
+    public init(owner: String, store: any LeaseStore, pools: [PoolSpec], excluded: Set<IPv4Address> = []) {
+        self.owner = owner
+        self.store = store
+        self.excluded = excluded
+        var built: [String: IPv4Pool] = [:]
+        for spec in pools {
+            guard var pool = IPv4Pool(name: spec.name, first: spec.first, last: spec.last) else { continue }
+            for address in excluded { pool.take(address) }
+            built[spec.name] = pool
+            poolOrder.append(spec.name)
+        }
+        self.pools = built
+    }
+
+    /// Reads every lease in the store and marks the addresses they hold as taken.
+    public func rebuild() async throws {
+        for name in poolOrder {
+            guard let old = pools[name], let fresh = IPv4Pool(name: name, first: old.first, last: old.last) else { continue }
+            pools[name] = fresh
+        }
+        for address in excluded { markTaken(address) }
+        for record in try await store.all(matching: LeaseFilter(kinds: [.v4])) {
+            for case .ipv4(let address) in record.lease.resources { markTaken(address) }
+        }
+    }
+
+    /// Keeps the local view in step with committed changes (run for the server's lifetime).
+    public func follow(_ changes: LeaseChangeStream) async {
+        for await event in changes {
+            switch event {
+            case .change(let change): apply(change)
+            case .overflow: try? await rebuild()
+            }
+        }
+    }
+
+    public func apply(_ change: LeaseChange) {
+        let before = Set(change.previous?.resources ?? [])
+        let after = change.kind == .deleted ? [] : Set(change.lease.resources)
+        for case .ipv4(let address) in before.subtracting(after) where !excluded.contains(address) { markFree(address) }
+        for case .ipv4(let address) in after { markTaken(address) }
+    }
+
+    public func statistics() -> [(pool: String, size: Int, taken: Int)] {
+        poolOrder.compactMap { name in pools[name].map { (name, $0.size, $0.takenCount) } }
+    }
+
+    public func contains(_ address: IPv4Address, in poolNames: [String]) -> Bool {
+        poolNames.contains { pools[$0]?.contains(address) == true }
+    }
+
+    // MARK: Requests
+
+    /// DHCPDISCOVER: finds or makes an offer and holds it until `holdUntil`. Prefers the
+    /// client's current or previous address, then the one it asked for, then any free one.
+    /// Returns nil when the pools are exhausted.
+    public func offer(_ request: Request, holdUntil: Date) async throws -> Lease? {
+        let owner = owner
+        let result = try await store.transact(request.client, writer: owner) { tx -> Lease? in
+            var leases = tx.leases
+            let index = leases.firstIndex { $0.kind == .v4 }
+            if let index, let address = leases[index].ipv4, leases[index].owner == owner,
+                self.contains(address, in: request.pools), leases[index].state != .declined
+            {
+                var lease = leases[index]
+                if lease.state != .active {
+                    lease.state = .offered
+                    lease.expiresAt = holdUntil
+                }
+                lease.hostname = request.hostname ?? lease.hostname
+                leases[index] = lease
+                tx.leases = leases
+                return lease
+            }
+            if let index, leases[index].owner != owner { return nil }  // another allocator's lease: leave it
+            guard let address = self.pick(request, avoiding: tx.unavailable) else { return nil }
+            let lease = Lease.v4(address, state: .offered, expiresAt: holdUntil, owner: owner, hostname: request.hostname,
+                                 pool: self.poolName(of: address))
+            if let index { leases[index] = lease } else { leases.append(lease) }
+            tx.leases = leases
+            return lease
+        }
+        if let lease = result.value { markTaken(lease.ipv4) }
+        return result.value
+    }
+
+    /// DHCPREQUEST: makes `address` the client's active lease until now + lease time, when it
+    /// is the client's (offered, active, expired, released) or free in its pools.
+    public func commit(_ request: Request, address: IPv4Address) async throws -> CommitOutcome {
+        let owner = owner
+        guard contains(address, in: request.pools) else { return .refused("\(address) is not in the client's pools") }
+        guard !excluded.contains(address) else { return .refused("\(address) is reserved") }
+        do {
+            let result = try await store.transact(request.client, writer: owner) { tx -> CommitOutcome in
+                if !tx.unavailable.isEmpty { return .refused("\(address) is held by another client") }
+                var leases = tx.leases
+                let index = leases.firstIndex { $0.kind == .v4 }
+                if let index, leases[index].owner != owner { return .refused("the client's lease belongs to \(leases[index].owner)") }
+                if let index, leases[index].ipv4 == address, leases[index].state == .declined {
+                    return .refused("\(address) was declined")
+                }
+                var lease = index.map { leases[$0] } ?? Lease.v4(address, expiresAt: request.now, owner: owner)
+                lease.elements = [LeaseElement(.ipv4(address))]
+                lease.state = .active
+                lease.expiresAt = request.now.addingTimeInterval(request.leaseTime.timeInterval)
+                lease.hostname = request.hostname ?? lease.hostname
+                lease.pool = self.poolName(of: address)
+                if let index { leases[index] = lease } else { leases.append(lease) }
+                tx.leases = leases
+                return .committed(lease)
+            }
+            if case .committed = result.value { markTaken(address) }
+            return result.value
+        } catch let error as LeaseStoreError {
+            if case .addressInUse = error.kind { return .refused("\(address) is held by another client") }
+            throw error
+        }
+    }
+
+    /// DHCPDECLINE: the client found `address` in use on the link. Quarantine it.
+    @discardableResult
+    public func decline(_ client: ClientID, address: IPv4Address, until: Date) async throws -> Bool {
+        try await changeOwnLease(client, address: address) { lease in
+            lease.state = .declined
+            lease.expiresAt = until
+            return true
+        }
+    }
+
+    /// DHCPRELEASE: the client gives `address` back; it returns to the pool at once.
+    @discardableResult
+    public func release(_ client: ClientID, address: IPv4Address) async throws -> Bool {
+        let freed = try await changeOwnLease(client, address: address) { _ in false }
+        if freed { markFree(address) }
+        return freed
+    }
+
+    /// Forgets an offer the client turned down (it chose another server).
+    @discardableResult
+    public func withdrawOffer(_ client: ClientID) async throws -> Bool {
+        let owner = owner
+        let result = try await store.transact(client, writer: owner) { tx -> IPv4Address? in
+            guard let index = tx.leases.firstIndex(where: { $0.kind == .v4 && $0.owner == owner && $0.state == .offered }) else { return nil }
+            let address = tx.leases[index].ipv4
+            tx.leases.remove(at: index)
+            return address
+        }
+        if let address = result.value { markFree(address) }
+        return result.value != nil
+    }
+
+    /// Runs `change` on the client's own v4 lease for `address`: true keeps the edited lease,
+    /// false deletes it. Returns whether such a lease existed.
+    private func changeOwnLease(_ client: ClientID, address: IPv4Address, _ change: @Sendable @escaping (inout Lease) -> Bool) async throws -> Bool {
+        let owner = owner
+        let result = try await store.transact(client, writer: owner) { tx -> Bool in
+            guard let index = tx.leases.firstIndex(where: { $0.kind == .v4 && $0.owner == owner && $0.ipv4 == address }) else {
+                return false
+            }
+            var lease = tx.leases[index]
+            if change(&lease) { tx.leases[index] = lease } else { tx.leases.remove(at: index) }
+            return true
+        }
+        return result.value
+    }
+
+    // MARK: The local view
+
+    private func pick(_ request: Request, avoiding unavailable: Set<LeaseResource>) -> IPv4Address? {
+        for address in unavailable.compactMap({ if case .ipv4(let a) = $0 { a } else { nil } }) { markTaken(address) }
+        if let requested = request.requested, contains(requested, in: request.pools), !excluded.contains(requested),
+            !unavailable.contains(.ipv4(requested)), let name = poolName(of: requested), pools[name]?.take(requested) == true
+        {
+            return requested
+        }
+        for name in request.pools {
+            if let address = pools[name]?.allocate() { return address }
+        }
+        return nil
+    }
+
+    private func poolName(of address: IPv4Address) -> String? {
+        poolOrder.first { pools[$0]?.contains(address) == true }
+    }
+
+    private func markTaken(_ address: IPv4Address?) {
+        guard let address, let name = poolName(of: address) else { return }
+        pools[name]?.take(address)
+    }
+
+    private func markFree(_ address: IPv4Address) {
+        guard !excluded.contains(address), let name = poolName(of: address) else { return }
+        pools[name]?.free(address)
+    }
+}
+
+extension Lease {
+    /// The IPv4 address of a v4 lease.
+    public var ipv4: IPv4Address? {
+        for case .ipv4(let address) in resources { return address }
+        return nil
+    }
+}
