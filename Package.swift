@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // Wire codecs: DHCPv4 and DHCPv6 messages, options, addresses. No I/O, no dependencies.
@@ -51,6 +54,10 @@ let package = Package(
             dependencies: [
                 "DHCPWire", "LeaseStore", "LeaseStoreSQLite", "Allocation",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -59,6 +66,8 @@ let package = Package(
             dependencies: [
                 "DHCPWire", "LeaseStore", "LeaseStoreSQLite", "DHCPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -77,7 +86,8 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
-        .testTarget(name: "DHCPServerTests", dependencies: ["DHCPServer", "DHCPWire", "LeaseStore"], swiftSettings: strict),
+        .testTarget(
+            name: "DHCPServerTests", dependencies: ["DHCPServer", "DHCPWire", "LeaseStore", "Allocation"], swiftSettings: strict),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "DHCPWire"], swiftSettings: strict),
         .testTarget(
             name: "LeaseStoreTests",

@@ -1,0 +1,170 @@
+import DHCPWire
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One DHCPv4 UDP socket: bound to an interface (SO_BINDTODEVICE, receiving broadcasts on
+/// it) or to a local address. Each datagram is handed to the service on its own task, so
+/// many requests are in flight at once (which is what lets the store group-commit them);
+/// past `maxInFlight` new datagrams are dropped and counted rather than queued without bound.
+final class UDPv4Transport: Sendable {
+    let listen: DHCPv4Configuration.Listen
+    let port: UInt16
+    let service: DHCPv4Service
+    let logger: Logger
+    let maxInFlight: Int
+    private let channel = Mutex<(any Channel)?>(nil)
+
+    init(listen: DHCPv4Configuration.Listen, port: UInt16, service: DHCPv4Service, logger: Logger, maxInFlight: Int = 4096) {
+        self.listen = listen
+        self.port = port
+        self.service = service
+        self.logger = logger
+        self.maxInFlight = maxInFlight
+    }
+
+    func start(on group: any EventLoopGroup) async throws {
+        let interfaces = InterfaceAddresses()
+        let handler = DatagramHandler(service: service, logger: logger, interfaces: interfaces, listen: listen,
+                                      serverPort: port, clientPort: service.configuration.clientPort, maxInFlight: maxInFlight)
+        let listen = listen
+        let bootstrap = DatagramBootstrap(group: group)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.socketOption(.so_broadcast), value: 1)
+            .channelOption(.receivePacketInfo, value: true)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if case .interface(let name) = listen {
+                        try channel.syncOptions?.setOption(.socketOption(.so_reuseaddr), value: 1)
+                        guard let provider = channel as? any SocketOptionProvider else { return }
+                        _ = provider.unsafeSetSocketOption(
+                            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_BINDTODEVICE), value: InterfaceName(name).bytes)
+                    }
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        let host: String
+        switch listen {
+        case .interface: host = "0.0.0.0"
+        case .address(let address): host = address.description
+        }
+        let bound = try await bootstrap.bind(host: host, port: Int(port)).get()
+        channel.withLock { $0 = bound }
+        logger.info("listening for DHCPv4", metadata: ["listen": "\(listen)", "port": "\(port)"])
+    }
+
+    func stop() async {
+        let bound = channel.withLock { $0 }
+        try? await bound?.close()
+    }
+}
+
+/// IFNAMSIZ bytes, NUL padded: SO_BINDTODEVICE's argument.
+struct InterfaceName: Sendable {
+    typealias Bytes = (CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar)
+    let bytes: Bytes
+
+    init(_ name: String) {
+        var raw = [CChar](repeating: 0, count: 16)
+        for (index, byte) in name.utf8.prefix(15).enumerated() { raw[index] = CChar(bitPattern: byte) }
+        bytes = (raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7], raw[8], raw[9], raw[10], raw[11], raw[12], raw[13], raw[14], raw[15])
+    }
+}
+
+/// Interface index → (name, first IPv4 address), refreshed when an unknown index shows up.
+final class InterfaceAddresses: Sendable {
+    private let table = Mutex<[Int: (name: String, address: IPv4Address?)]>([:])
+
+    func lookup(_ index: Int) -> (name: String, address: IPv4Address?)? {
+        if let entry = table.withLock({ $0[index] }) { return entry }
+        refresh()
+        return table.withLock { $0[index] }
+    }
+
+    func refresh() {
+        guard let devices = try? System.enumerateDevices() else { return }
+        var fresh: [Int: (name: String, address: IPv4Address?)] = [:]
+        for device in devices {
+            var address: IPv4Address?
+            if case .v4(let v4)? = device.address { address = IPv4Address(UInt32(bigEndian: v4.address.sin_addr.s_addr)) }
+            if let existing = fresh[device.interfaceIndex], existing.address != nil { continue }
+            fresh[device.interfaceIndex] = (device.name, address)
+        }
+        table.withLock { $0 = fresh }
+    }
+}
+
+private final class DatagramHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+
+    let service: DHCPv4Service
+    let logger: Logger
+    let interfaces: InterfaceAddresses
+    let listen: DHCPv4Configuration.Listen
+    let serverPort: UInt16
+    let clientPort: UInt16
+    let maxInFlight: Int
+    private let inFlight = Atomic<Int>(0)
+
+    init(service: DHCPv4Service, logger: Logger, interfaces: InterfaceAddresses, listen: DHCPv4Configuration.Listen,
+         serverPort: UInt16, clientPort: UInt16, maxInFlight: Int) {
+        self.service = service
+        self.logger = logger
+        self.interfaces = interfaces
+        self.listen = listen
+        self.serverPort = serverPort
+        self.clientPort = clientPort
+        self.maxInFlight = maxInFlight
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        var buffer = envelope.data
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        guard case .v4(let source) = envelope.remoteAddress else { return }
+        var interface: String?
+        var localAddress: IPv4Address?
+        switch listen {
+        case .interface(let name): interface = name
+        case .address(let address): localAddress = address
+        }
+        if let info = envelope.metadata?.packetInfo, let entry = interfaces.lookup(info.interfaceIndex) {
+            interface = interface ?? entry.name
+            localAddress = localAddress ?? entry.address
+        }
+        let origin = PacketOrigin(
+            interface: interface, localAddress: localAddress,
+            sourceAddress: IPv4Address(UInt32(bigEndian: source.address.sin_addr.s_addr)), sourcePort: UInt16(envelope.remoteAddress.port ?? 0))
+        if inFlight.wrappingAdd(1, ordering: .relaxed).newValue > maxInFlight {
+            inFlight.wrappingSubtract(1, ordering: .relaxed)
+            service.counters.bump(.dropped)
+            return
+        }
+        let channel = context.channel
+        let service = service, serverPort = serverPort, clientPort = clientPort, logger = logger
+        Task {
+            defer { self.inFlight.wrappingSubtract(1, ordering: .relaxed) }
+            guard let reply = await service.handle(bytes, origin: origin) else { return }
+            let target: SocketAddress
+            do {
+                switch reply.destination {
+                case .relay(let relay): target = try SocketAddress(ipAddress: relay.description, port: Int(serverPort))
+                case .unicast(let address): target = try SocketAddress(ipAddress: address.description, port: Int(clientPort))
+                case .broadcast: target = try SocketAddress(ipAddress: "255.255.255.255", port: Int(clientPort))
+                }
+                try await channel.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: ByteBuffer(bytes: reply.bytes)))
+                service.counters.bump(.sent)
+            } catch {
+                service.counters.bump(.sendFailures)
+                logger.warning("could not send reply", metadata: ["error": "\(error)", "destination": "\(reply.destination)"])
+            }
+        }
+    }
+}
