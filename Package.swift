@@ -87,7 +87,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "DHCPServerTests", dependencies: ["DHCPServer", "DHCPWire", "LeaseStore", "Allocation"], swiftSettings: strict),
+            name: "DHCPServerTests", dependencies: ["DHCPServer", "DHCPWire", "LeaseStore", "LeaseStoreSQLite", "Allocation"], swiftSettings: strict),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "DHCPWire"], swiftSettings: strict),
         .testTarget(
             name: "LeaseStoreTests",

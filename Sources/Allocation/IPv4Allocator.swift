@@ -94,6 +94,18 @@ public actor IPv4Allocator {
         }
     }
 
+    /// The store's expiry callback: a deleted lease's address goes back to its pool (an
+    /// expired one stays reserved for its client until the hold ends and it is deleted).
+    public func expired(_ notice: ExpiryNotice) {
+        guard notice.outcome == .deleted else { return }
+        for case .ipv4(let address) in notice.lease.resources { markFree(address) }
+    }
+
+    /// Registers `expired` as the store's expiry handler for this allocator's leases.
+    public nonisolated func handleExpiry() {
+        store.onExpiry(owner: owner) { [weak self] notice in await self?.expired(notice) }
+    }
+
     public func apply(_ change: LeaseChange) {
         let before = Set(change.previous?.resources ?? [])
         let after = change.kind == .deleted ? [] : Set(change.lease.resources)

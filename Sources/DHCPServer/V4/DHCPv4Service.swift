@@ -104,6 +104,16 @@ public struct DHCPv4Service: Sendable {
             log.error("request not answered: \(error)")
             return nil
         }
+        if !context.handled {
+            switch context.messageType {
+            case .inform:
+                context.replyType = .ack  // configuration only, no address (RFC 2131 §3.4)
+            case .request where configuration.authoritative:
+                context.refuse("no plugin knows \(context.requestedAddress.map(\.description) ?? "the requested address")")
+            default:
+                break
+            }
+        }
         guard let replyType = context.replyType else {
             if let note = context.note { log.debug("no reply: \(note)") }
             return nil
