@@ -94,6 +94,15 @@ public actor IPv4Allocator {
         }
     }
 
+    /// Replaces the set of addresses pools must not hand out (reservations changed).
+    public func setExcluded(_ addresses: Set<IPv4Address>) async {
+        let released = excluded.subtracting(addresses)
+        excluded = addresses
+        for address in addresses { markTaken(address) }
+        // A formerly reserved address is free again unless a lease holds it.
+        for address in released where (try? await store.holder(of: .ipv4(address))) == nil { markFree(address) }
+    }
+
     /// The store's expiry callback: a deleted lease's address goes back to its pool (an
     /// expired one stays reserved for its client until the hold ends and it is deleted).
     public func expired(_ notice: ExpiryNotice) {

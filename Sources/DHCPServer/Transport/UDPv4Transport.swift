@@ -16,23 +16,23 @@ import Glibc
 final class UDPv4Transport: Sendable {
     let listen: DHCPv4Configuration.Listen
     let port: UInt16
-    let service: DHCPv4Service
+    let slot: ServiceSlot
     let logger: Logger
     let maxInFlight: Int
     private let channel = Mutex<(any Channel)?>(nil)
 
-    init(listen: DHCPv4Configuration.Listen, port: UInt16, service: DHCPv4Service, logger: Logger, maxInFlight: Int = 4096) {
+    init(listen: DHCPv4Configuration.Listen, port: UInt16, slot: ServiceSlot, logger: Logger, maxInFlight: Int = 4096) {
         self.listen = listen
         self.port = port
-        self.service = service
+        self.slot = slot
         self.logger = logger
         self.maxInFlight = maxInFlight
     }
 
     func start(on group: any EventLoopGroup) async throws {
         let interfaces = InterfaceAddresses()
-        let handler = DatagramHandler(service: service, logger: logger, interfaces: interfaces, listen: listen,
-                                      serverPort: port, clientPort: service.configuration.clientPort, maxInFlight: maxInFlight)
+        let handler = DatagramHandler(slot: slot, logger: logger, interfaces: interfaces, listen: listen,
+                                      serverPort: port, clientPort: slot.service.configuration.clientPort, maxInFlight: maxInFlight)
         let listen = listen
         let bootstrap = DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -104,18 +104,17 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
-    let service: DHCPv4Service
+    let slot: ServiceSlot
     let logger: Logger
     let interfaces: InterfaceAddresses
     let listen: DHCPv4Configuration.Listen
     let serverPort: UInt16
     let clientPort: UInt16
     let maxInFlight: Int
-    private let inFlight = Atomic<Int>(0)
 
-    init(service: DHCPv4Service, logger: Logger, interfaces: InterfaceAddresses, listen: DHCPv4Configuration.Listen,
+    init(slot: ServiceSlot, logger: Logger, interfaces: InterfaceAddresses, listen: DHCPv4Configuration.Listen,
          serverPort: UInt16, clientPort: UInt16, maxInFlight: Int) {
-        self.service = service
+        self.slot = slot
         self.logger = logger
         self.interfaces = interfaces
         self.listen = listen
@@ -142,15 +141,14 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
         let origin = PacketOrigin(
             interface: interface, localAddress: localAddress,
             sourceAddress: IPv4Address(UInt32(bigEndian: source.address.sin_addr.s_addr)), sourcePort: UInt16(envelope.remoteAddress.port ?? 0))
-        if inFlight.wrappingAdd(1, ordering: .relaxed).newValue > maxInFlight {
-            inFlight.wrappingSubtract(1, ordering: .relaxed)
-            service.counters.bump(.dropped)
+        guard let service = slot.enter(limit: maxInFlight) else {
+            slot.service.counters.bump(.dropped)
             return
         }
         let channel = context.channel
-        let service = service, serverPort = serverPort, clientPort = clientPort, logger = logger
+        let slot = slot, serverPort = serverPort, clientPort = clientPort, logger = logger
         Task {
-            defer { self.inFlight.wrappingSubtract(1, ordering: .relaxed) }
+            defer { slot.leave() }
             guard let reply = await service.handle(bytes, origin: origin) else { return }
             let target: SocketAddress
             do {

@@ -57,7 +57,7 @@ public enum LeaseResource: Hashable, Sendable, Comparable, CustomStringConvertib
 }
 
 /// The protocol family and IA type of a lease. A client holds at most one lease per (kind, IAID).
-public enum LeaseKind: UInt8, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+public enum LeaseKind: UInt8, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     case v4 = 0
     case iaNA = 1
     case iaTA = 2
@@ -81,7 +81,7 @@ public enum LeaseKind: UInt8, Hashable, Sendable, Codable, CaseIterable, CustomS
     }
 }
 
-public enum LeaseState: UInt8, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+public enum LeaseState: UInt8, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     /// Held briefly between OFFER/ADVERTISE and REQUEST so it is not offered twice.
     case offered = 0
     case active = 1
@@ -203,3 +203,24 @@ public struct LeaseRecord: Hashable, Sendable, Codable {
         self.lease = lease
     }
 }
+
+/// Kinds and states travel as their names in JSON (the control protocol, `lessor leases --json`).
+protocol NamedCodable: Codable, CaseIterable, CustomStringConvertible {}
+
+extension NamedCodable {
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let value = Self.allCases.first(where: { $0.description == name }) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown value '\(name)'"))
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+extension LeaseKind: NamedCodable {}
+extension LeaseState: NamedCodable {}
