@@ -89,7 +89,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DHCPServerTests", dependencies: ["DHCPServer", "DHCPWire", "LeaseStore", "LeaseStoreSQLite", "Allocation"], swiftSettings: strict),
-        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "DHCPWire"], swiftSettings: strict),
+        // What crosses a process boundary: `lessor serve` with real DHCP clients in network
+        // namespaces, perfdhcp, (later) PostgreSQL and the dashboard in tmux.
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["DHCPWire", "LeaseStore", "lessor"], swiftSettings: strict),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "DHCPWire", "LeaseStore"], swiftSettings: strict),
         .testTarget(
             name: "LeaseStoreTests",
             dependencies: ["LeaseStore", "LeaseStoreConformance", "DHCPWire"],
