@@ -1,4 +1,4 @@
-import DHCPWire
+public import DHCPWire
 import Foundation
 import Yams
 
@@ -85,7 +85,7 @@ struct ConfigurationRun {
     private(set) var staticFiles: [StaticFile] = []
 
     init(yaml: String, file: String) {
-        let diagnostics = Diagnostics(file: file)
+        let diagnostics = ConfigurationDiagnostics(file: file)
         var parser = ConfigurationParser(diagnostics: diagnostics, file: file)
         switch YAMLDocument.compose(yaml, diagnostics: diagnostics) {
         case .none:
@@ -95,7 +95,7 @@ struct ConfigurationRun {
                 .missingKey, at: nil, path: "",
                 "the file is empty; expected a mapping with server4 (and optionally store and log_level)")
         case .some(.some(let root)):
-            configuration = parser.document(Located(node: root, path: "", diagnostics: diagnostics))
+            configuration = parser.document(YAMLValue(node: root, path: "", diagnostics: diagnostics))
         }
         problems = diagnostics.sortedProblems
         staticFiles = parser.staticFiles
@@ -105,12 +105,12 @@ struct ConfigurationRun {
 /// The YAML shape of lessor.yaml, section by section. Each function reports what is wrong and returns
 /// what it could read, so one pass finds every problem.
 struct ConfigurationParser {
-    let diagnostics: Diagnostics
+    let diagnostics: ConfigurationDiagnostics
     let file: String
     let directory: String
     var staticFiles: [ConfigurationRun.StaticFile] = []
 
-    init(diagnostics: Diagnostics, file: String) {
+    init(diagnostics: ConfigurationDiagnostics, file: String) {
         self.diagnostics = diagnostics
         self.file = file
         directory = ConfigurationFiles.directory(of: file)
@@ -118,7 +118,7 @@ struct ConfigurationParser {
 
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
-    mutating func document(_ root: Located) -> ServerConfiguration? {
+    mutating func document(_ root: YAMLValue) -> ServerConfiguration? {
         guard
             let top = root.mapping(
                 "a mapping with server4 (and optionally store and log_level)", keys: ["log_level", "store", "server4"],
@@ -146,7 +146,7 @@ struct ConfigurationParser {
         "reclaim_max_time",
     ]
 
-    func store(_ located: Located) -> StoreConfiguration {
+    func store(_ located: YAMLValue) -> StoreConfiguration {
         var store = StoreConfiguration()
         guard let map = located.mapping("the lease store settings (provider, path…)", keys: Self.storeKeys) else {
             return store
@@ -160,7 +160,9 @@ struct ConfigurationParser {
             path = ConfigurationFiles.resolve(text, against: directory)
         }
         var synchronous = "full"
-        if let value = map.optional("synchronous")?.scalar("full, normal or off", { ["full", "normal", "off"].contains($0) ? $0 : nil }) {
+        if let value = map.optional("synchronous")?.scalar(
+            "full, normal or off", { ["full", "normal", "off"].contains($0) ? $0 : nil })
+        {
             synchronous = value
         }
         if provider == "memory" {
@@ -175,9 +177,15 @@ struct ConfigurationParser {
         }
         if let value = map.optional("expired_hold")?.duration() { store.expiredHold = value }
         if let value = map.optional("token_timeout")?.duration(atLeast: .milliseconds(1)) { store.tokenTimeout = value }
-        if let value = map.optional("reclaim_interval")?.duration(atLeast: .milliseconds(1)) { store.reclaimInterval = value }
-        if let value = map.optional("reclaim_max_leases")?.integer(1...1_000_000, as: Int.self) { store.reclaimMaxLeases = value }
-        if let value = map.optional("reclaim_max_time")?.duration(atLeast: .milliseconds(1)) { store.reclaimMaxTime = value }
+        if let value = map.optional("reclaim_interval")?.duration(atLeast: .milliseconds(1)) {
+            store.reclaimInterval = value
+        }
+        if let value = map.optional("reclaim_max_leases")?.integer(1...1_000_000, as: Int.self) {
+            store.reclaimMaxLeases = value
+        }
+        if let value = map.optional("reclaim_max_time")?.duration(atLeast: .milliseconds(1)) {
+            store.reclaimMaxTime = value
+        }
         return store
     }
 
@@ -188,16 +196,21 @@ struct ConfigurationParser {
         "plugins",
     ]
 
-    mutating func server4(_ located: Located) -> DHCPv4Configuration? {
-        guard let map = located.mapping("the DHCPv4 service settings (listen, subnets, plugins…)", keys: Self.server4Keys)
+    mutating func server4(_ located: YAMLValue) -> DHCPv4Configuration? {
+        guard
+            let map = located.mapping(
+                "the DHCPv4 service settings (listen, subnets, plugins…)", keys: Self.server4Keys)
         else { return nil }
         var server = DHCPv4Configuration()
-        var listenSources: [(DHCPv4Configuration.Listen, Located)] = []
-        if let field = map.optional("listen"), let items = field.items("a list of {interface: eth0} or {address: 192.0.2.1}") {
+        var listenSources: [(DHCPv4Configuration.Listen, YAMLValue)] = []
+        if let field = map.optional("listen"),
+            let items = field.items("a list of {interface: eth0} or {address: 192.0.2.1}")
+        {
             for item in items {
                 guard let listen = self.listen(item) else { continue }
                 if let previous = listenSources.first(where: { $0.0 == listen }) {
-                    item.report(.conflict, "the same listen entry as \(previous.1.path)\(lineNote(previous.1)); list each once")
+                    item.report(
+                        .conflict, "the same listen entry as \(previous.1.path)\(lineNote(previous.1)); list each once")
                 } else {
                     listenSources.append((listen, item))
                 }
@@ -226,16 +239,19 @@ struct ConfigurationParser {
         server.listen = listenSources.map(\.0)
         checkListen(listenSources, subnets: subnets, server4: located, map: map, server: &server)
 
-        if let field = map.required("plugins", "the ordered plugin chain, like [server_id, netmask, router, dns, lease_time, range]"),
+        if let field = map.required(
+            "plugins", "the ordered plugin chain, like [server_id, netmask, router, dns, lease_time, range]"),
             let items = field.items("a list of plugins, like [server_id, router, range]")
         {
-            if items.isEmpty { field.invalid("at least one plugin, like [server_id, netmask, router, dns, lease_time, range]") }
+            if items.isEmpty {
+                field.invalid("at least one plugin, like [server_id, netmask, router, dns, lease_time, range]")
+            }
             server.plugins = plugins(items)
         }
         return server
     }
 
-    func listen(_ item: Located) -> DHCPv4Configuration.Listen? {
+    func listen(_ item: YAMLValue) -> DHCPv4Configuration.Listen? {
         let expected = "a listen entry like {interface: eth0} or {address: 192.0.2.1}"
         guard let map = item.mapping(expected, keys: ["interface", "address"]) else { return nil }
         switch (map.optional("interface"), map.optional("address")) {
@@ -254,8 +270,8 @@ struct ConfigurationParser {
     /// Without `listen`, the server listens on the interfaces its subnets name. With it, each subnet's
     /// interface must be among the listened interfaces (else its broadcasts would never arrive).
     func checkListen(
-        _ listen: [(DHCPv4Configuration.Listen, Located)], subnets: [SubnetSource], server4: Located,
-        map: MappingReader, server: inout DHCPv4Configuration
+        _ listen: [(DHCPv4Configuration.Listen, YAMLValue)], subnets: [SubnetSource], server4: YAMLValue,
+        map: YAMLMapping, server: inout DHCPv4Configuration
     ) {
         if !map.has("listen") {
             var interfaces: [String] = []
@@ -278,7 +294,9 @@ struct ConfigurationParser {
             else { continue }
             field.report(
                 .conflict,
-                "the subnet is on interface \(name), but server4.listen does not include it; add {interface: \(name)} to listen")
+                "the subnet is on interface \(name), but server4.listen does not include it; add {interface: "
+                    + "\(name)} to listen"
+            )
         }
     }
 
@@ -293,15 +311,15 @@ struct ConfigurationParser {
     /// A subnet and where its parts are written, for the checks that compare subnets.
     struct SubnetSource {
         var configuration: SubnetConfiguration
-        var located: Located
-        var subnetField: Located
-        var nameField: Located?
-        var interfaceField: Located?
-        var sharedNetworkField: Located?
-        var pools: [(range: IPv4Range, field: Located)]
+        var located: YAMLValue
+        var subnetField: YAMLValue
+        var nameField: YAMLValue?
+        var interfaceField: YAMLValue?
+        var sharedNetworkField: YAMLValue?
+        var pools: [(range: IPv4Range, field: YAMLValue)]
     }
 
-    func subnet(_ located: Located) -> SubnetSource? {
+    func subnet(_ located: YAMLValue) -> SubnetSource? {
         guard let map = located.mapping("a subnet like {subnet: 192.0.2.0/24, pools: [...]}", keys: Self.subnetKeys)
         else { return nil }
         let subnetField = map.required("subnet", "the subnet's network, like 192.0.2.0/24")
@@ -312,10 +330,13 @@ struct ConfigurationParser {
         let interfaceField = map.optional("interface")
         let interface = interfaceField?.scalar("an interface name like eth0", ValueSyntax.interfaceName)
         let sharedNetworkField = map.optional("shared_network")
-        let sharedNetwork = sharedNetworkField?.scalar("a name of letters, digits and -_./: (at most 64)", ValueSyntax.name)
+        let sharedNetwork = sharedNetworkField?.scalar(
+            "a name of letters, digits and -_./: (at most 64)", ValueSyntax.name)
 
-        var pools: [(range: IPv4Range, field: Located)] = []
-        if let field = map.optional("pools"), let items = field.items("a list of address ranges like 192.0.2.100-192.0.2.199", single: true) {
+        var pools: [(range: IPv4Range, field: YAMLValue)] = []
+        if let field = map.optional("pools"),
+            let items = field.items("a list of address ranges like 192.0.2.100-192.0.2.199", single: true)
+        {
             for item in items {
                 guard let range = item.range() else { continue }
                 if let subnet { checkPool(range, field: item, in: subnet) }
@@ -331,8 +352,10 @@ struct ConfigurationParser {
         let serverIDField = map.optional("server_id")
         let serverID = serverIDField?.ipv4()
         let routers = map.optional("routers")?.addressList("a list of router addresses like [192.0.2.1]") ?? []
-        let dnsServers = map.optional("dns_servers")?.addressList("a list of DNS server addresses like [192.0.2.53]") ?? []
-        let ntpServers = map.optional("ntp_servers")?.addressList("a list of NTP server addresses like [192.0.2.123]") ?? []
+        let dnsServers =
+            map.optional("dns_servers")?.addressList("a list of DNS server addresses like [192.0.2.53]") ?? []
+        let ntpServers =
+            map.optional("ntp_servers")?.addressList("a list of NTP server addresses like [192.0.2.123]") ?? []
         let nextServerField = map.optional("next_server")
         let nextServer = nextServerField?.ipv4()
         let domainName = map.optional("domain_name")?.scalar("a domain name like example.com") {
@@ -360,19 +383,24 @@ struct ConfigurationParser {
 
         // Addresses the subnet names must make sense in it, and never be handed out from its pools.
         if let serverID, let field = serverIDField {
-            checkHostAddress(serverID, field: field, what: "server_id", subnet: subnet, pools: pools, mustBeInside: false)
+            checkHostAddress(
+                serverID, field: field, what: "server_id", subnet: subnet, pools: pools, mustBeInside: false)
         }
         for (address, field) in routers {
-            checkHostAddress(address, field: field, what: "the router", subnet: subnet, pools: pools, mustBeInside: true)
+            checkHostAddress(
+                address, field: field, what: "the router", subnet: subnet, pools: pools, mustBeInside: true)
         }
         for (address, field) in dnsServers {
-            checkHostAddress(address, field: field, what: "the DNS server", subnet: subnet, pools: pools, mustBeInside: false)
+            checkHostAddress(
+                address, field: field, what: "the DNS server", subnet: subnet, pools: pools, mustBeInside: false)
         }
         for (address, field) in ntpServers {
-            checkHostAddress(address, field: field, what: "the NTP server", subnet: subnet, pools: pools, mustBeInside: false)
+            checkHostAddress(
+                address, field: field, what: "the NTP server", subnet: subnet, pools: pools, mustBeInside: false)
         }
         if let nextServer, let field = nextServerField {
-            checkHostAddress(nextServer, field: field, what: "next_server", subnet: subnet, pools: pools, mustBeInside: false)
+            checkHostAddress(
+                nextServer, field: field, what: "next_server", subnet: subnet, pools: pools, mustBeInside: false)
         }
         checkOptionsAgainstFields(options, map: map)
 
@@ -387,41 +415,50 @@ struct ConfigurationParser {
             interfaceField: interfaceField, sharedNetworkField: sharedNetworkField, pools: pools)
     }
 
-    func checkPool(_ range: IPv4Range, field: Located, in subnet: IPv4Subnet) {
+    func checkPool(_ range: IPv4Range, field: YAMLValue, in subnet: IPv4Subnet) {
         guard subnet.contains(range.first), subnet.contains(range.last) else {
-            field.report(.conflict, "the range \(range) is not inside the subnet \(subnet); expected addresses from \(subnet)")
+            field.report(
+                .conflict, "the range \(range) is not inside the subnet \(subnet); expected addresses from \(subnet)")
             return
         }
         guard subnet.prefixLength <= 30 else { return }
         if range.first == subnet.network {
             field.report(
                 .conflict,
-                "the range includes the subnet's network address \(subnet.network); start it at \(IPv4Address(subnet.network.rawValue + 1)) or later")
+                "the range includes the subnet's network address \(subnet.network); "
+                    + "start it at \(IPv4Address(subnet.network.rawValue + 1)) or later"
+            )
         }
         if range.last == subnet.broadcast {
             field.report(
                 .conflict,
-                "the range includes the subnet's broadcast address \(subnet.broadcast); end it at \(IPv4Address(subnet.broadcast.rawValue - 1)) or earlier")
+                "the range includes the subnet's broadcast address \(subnet.broadcast); "
+                    + "end it at \(IPv4Address(subnet.broadcast.rawValue - 1)) or earlier"
+            )
         }
     }
 
-    func checkTimes(map: MappingReader, lease: Duration?, renewal: Duration?, rebinding: Duration?) {
+    func checkTimes(map: YAMLMapping, lease: Duration?, renewal: Duration?, rebinding: Duration?) {
         if let renewal, let rebinding, renewal >= rebinding, let field = map.optional("renewal_time") {
             field.report(
                 .conflict,
-                "renewal_time (\(renewal.configurationText)) must be shorter than rebinding_time (\(rebinding.configurationText))")
+                "renewal_time (\(renewal.configurationText)) must be shorter than "
+                    + "rebinding_time (\(rebinding.configurationText))"
+            )
         }
         if let lease {
             for (key, value) in [("renewal_time", renewal), ("rebinding_time", rebinding)] {
                 guard let value, value >= lease, let field = map.optional(key) else { continue }
                 field.report(
-                    .conflict, "\(key) (\(value.configurationText)) must be shorter than lease_time (\(lease.configurationText))")
+                    .conflict,
+                    "\(key) (\(value.configurationText)) must be shorter than lease_time (\(lease.configurationText))")
             }
         }
     }
 
     func checkHostAddress(
-        _ address: IPv4Address, field: Located, what: String, subnet: IPv4Subnet, pools: [(range: IPv4Range, field: Located)],
+        _ address: IPv4Address, field: YAMLValue, what: String, subnet: IPv4Subnet,
+        pools: [(range: IPv4Range, field: YAMLValue)],
         mustBeInside: Bool
     ) {
         if !address.isUnicast {
@@ -430,7 +467,9 @@ struct ConfigurationParser {
         }
         guard subnet.contains(address) else {
             if mustBeInside {
-                field.report(.conflict, "\(what) \(address) is not inside the subnet \(subnet); clients can only reach an on-link router")
+                field.report(
+                    .conflict,
+                    "\(what) \(address) is not inside the subnet \(subnet); clients can only reach an on-link router")
             }
             return
         }
@@ -448,9 +487,10 @@ struct ConfigurationParser {
     }
 
     /// A generic option for a code that a dedicated subnet key also sets would send it twice.
-    func checkOptionsAgainstFields(_ options: [(OptionConfiguration, Located)], map: MappingReader) {
+    func checkOptionsAgainstFields(_ options: [(OptionConfiguration, YAMLValue)], map: YAMLMapping) {
         let dedicated: [UInt8: String] = [
-            3: "routers", 6: "dns_servers", 15: "domain_name", 26: "mtu", 42: "ntp_servers", 67: "boot_file",
+            3: "routers", 6: "dns_servers", 15: "domain_name", 26: "mtu", 42: "ntp_servers", 66: "next_server",
+            67: "boot_file",
             119: "domain_search", 121: "classless_routes",
         ]
         for (option, item) in options {
@@ -460,7 +500,7 @@ struct ConfigurationParser {
         }
     }
 
-    func classlessRoute(_ item: Located, in subnet: IPv4Subnet?) -> ClasslessRouteConfiguration? {
+    func classlessRoute(_ item: YAMLValue, in subnet: IPv4Subnet?) -> ClasslessRouteConfiguration? {
         guard
             let map = item.mapping(
                 "a route like {destination: 198.51.100.0/24, gateway: 192.0.2.1}", keys: ["destination", "gateway"])
@@ -471,7 +511,8 @@ struct ConfigurationParser {
         let gateway = gatewayField?.ipv4()
         if let gateway, let subnet, let gatewayField, !gateway.isUnspecified, !subnet.contains(gateway) {
             gatewayField.report(
-                .conflict, "the gateway \(gateway) is not inside the subnet \(subnet); clients can only reach an on-link router")
+                .conflict,
+                "the gateway \(gateway) is not inside the subnet \(subnet); clients can only reach an on-link router")
         }
         guard let destination, let gateway else { return nil }
         return ClasslessRouteConfiguration(destination: destination, gateway: gateway)
@@ -482,53 +523,69 @@ struct ConfigurationParser {
     func checkAcrossSubnets(_ subnets: [SubnetSource]) {
         for (index, source) in subnets.enumerated() {
             let earlier = subnets[..<index]
+            func at(_ previous: SubnetSource) -> String { "\(previous.located.path)\(lineNote(previous.located))" }
             if let previous = earlier.first(where: { $0.configuration.name == source.configuration.name }) {
                 let field = source.nameField ?? source.subnetField
                 let how = source.nameField == nil ? "the subnet's default name" : "the name"
                 field.report(
                     .conflict,
-                    "\(how) \"\(source.configuration.name)\" is already used by \(previous.located.path)\(lineNote(previous.located)); give each subnet its own name")
+                    "\(how) \"\(source.configuration.name)\" is already used by \(at(previous)); "
+                        + "give each subnet its own name"
+                )
             }
             if let previous = earlier.first(where: { $0.configuration.subnet.overlaps(source.configuration.subnet) }) {
                 source.subnetField.report(
                     .conflict,
-                    "\(source.configuration.subnet) overlaps \(previous.configuration.subnet) of \(previous.located.path)\(lineNote(previous.located)); each subnet needs its own addresses")
+                    "\(source.configuration.subnet) overlaps \(previous.configuration.subnet) of \(at(previous)); "
+                        + "each subnet needs its own addresses"
+                )
             }
             if let name = source.configuration.interface, let field = source.interfaceField,
                 let previous = earlier.first(where: { $0.configuration.interface == name }),
-                source.configuration.sharedNetwork == nil || source.configuration.sharedNetwork != previous.configuration.sharedNetwork
+                source.configuration.sharedNetwork == nil
+                    || source.configuration.sharedNetwork != previous.configuration.sharedNetwork
             {
                 field.report(
                     .conflict,
-                    "interface \(name) is also the interface of \(previous.located.path)\(lineNote(previous.located)); subnets on one link need the same shared_network")
+                    "interface \(name) is also the interface of \(at(previous)); "
+                        + "subnets on one link need the same shared_network"
+                )
             }
             if let shared = source.configuration.sharedNetwork, let field = source.sharedNetworkField,
                 let previous = earlier.first(where: {
                     $0.configuration.sharedNetwork == shared && $0.configuration.interface != nil
-                        && source.configuration.interface != nil && $0.configuration.interface != source.configuration.interface
+                        && source.configuration.interface != nil
+                        && $0.configuration.interface != source.configuration.interface
                 })
             {
                 field.report(
                     .conflict,
-                    "shared network \(shared) is on interface \(previous.configuration.interface ?? "") in \(previous.located.path)\(lineNote(previous.located)) but on \(source.configuration.interface ?? "") here; one shared network is one link")
+                    "shared network \(shared) is on interface \(previous.configuration.interface ?? "") "
+                        + "in \(at(previous)) but on \(source.configuration.interface ?? "") here; "
+                        + "one shared network is one link"
+                )
             }
         }
         // Pools anywhere must not overlap: each address belongs to one pool. Sorted by first address,
         // each pool is compared with the one reaching furthest before it; the later one in the file is reported.
         struct Pool {
             var range: IPv4Range
-            var field: Located
+            var field: YAMLValue
             var order: Int
         }
-        let pools = subnets.flatMap(\.pools).enumerated().map { Pool(range: $0.element.range, field: $0.element.field, order: $0.offset) }
-            .sorted { ($0.range.first, $0.order) < ($1.range.first, $1.order) }
+        let pools = subnets.flatMap(\.pools).enumerated().map {
+            Pool(range: $0.element.range, field: $0.element.field, order: $0.offset)
+        }
+        .sorted { ($0.range.first, $0.order) < ($1.range.first, $1.order) }
         var furthest: Pool?
         for pool in pools {
             if let reach = furthest, pool.range.first <= reach.range.last {
                 let (later, earlier) = pool.order > reach.order ? (pool, reach) : (reach, pool)
                 later.field.report(
                     .conflict,
-                    "the range \(later.range) overlaps \(earlier.range) (\(earlier.field.path)\(lineNote(earlier.field))); each address belongs to one pool")
+                    "the range \(later.range) overlaps \(earlier.range) "
+                        + "(\(earlier.field.path)\(lineNote(earlier.field))); each address belongs to one pool"
+                )
             }
             if let reach = furthest, reach.range.last >= pool.range.last { continue }
             furthest = pool
@@ -558,19 +615,22 @@ struct ConfigurationParser {
     ]
 
     /// A list of typed options; codes must be unique in one list.
-    func options(_ located: Located) -> [OptionConfiguration] {
+    func options(_ located: YAMLValue) -> [OptionConfiguration] {
         locatedOptions(located).map(\.0)
     }
 
-    func locatedOptions(_ located: Located) -> [(OptionConfiguration, Located)] {
+    func locatedOptions(_ located: YAMLValue) -> [(OptionConfiguration, YAMLValue)] {
         guard let items = located.items("a list of options like {code: 252, text: \"http://wpad.example/wpad.dat\"}")
         else { return [] }
-        var result: [(OptionConfiguration, Located)] = []
+        var result: [(OptionConfiguration, YAMLValue)] = []
         for item in items {
             guard let option = option(item) else { continue }
             if let previous = result.first(where: { $0.0.code == option.code }) {
                 item.report(
-                    .conflict, "option \(option.code) is already set by \(previous.1.path)\(lineNote(previous.1)); set each code once")
+                    .conflict,
+                    "option \(option.code) is already set by \(previous.1.path)\(lineNote(previous.1)); "
+                        + "set each code once"
+                )
                 continue
             }
             result.append((option, item))
@@ -578,11 +638,12 @@ struct ConfigurationParser {
         return result
     }
 
-    func option(_ item: Located) -> OptionConfiguration? {
+    func option(_ item: YAMLValue) -> OptionConfiguration? {
         let valueList = Self.optionValueKeys.joined(separator: ", ")
         guard
             let map = item.mapping(
-                "an option like {code: 252, text: \"…\"} with one of \(valueList)", keys: ["code"] + Self.optionValueKeys)
+                "an option like {code: 252, text: \"…\"} with one of \(valueList)",
+                keys: ["code"] + Self.optionValueKeys)
         else { return nil }
         let codeField = map.required("code", "the option code, 1 to 254")
         var code = codeField?.integer(0...255, as: UInt8.self)
@@ -602,7 +663,9 @@ struct ConfigurationParser {
         let value: OptionConfiguration.Value?
         switch key {
         case "text":
-            value = field.scalar("text of 1 to 255 bytes") { (1...255).contains($0.utf8.count) ? $0 : nil }.map { .text($0) }
+            value = field.scalar("text of 1 to 255 bytes") { (1...255).contains($0.utf8.count) ? $0 : nil }.map {
+                .text($0)
+            }
         case "addresses":
             if case .sequence(let list) = field.node, list.isEmpty {
                 field.invalid("at least one IPv4 address")
@@ -630,45 +693,51 @@ struct ConfigurationParser {
 
     /// Where each plugin that takes no arguments reads its values from, for the hint when given some.
     static let pluginSources: [PluginConfiguration.Name: String] = [
-        .serverID: "each subnet's server_id", .router: "each subnet's routers", .netmask: "each subnet's subnet",
-        .dns: "each subnet's dns_servers and domain_name", .domainSearch: "each subnet's domain_search",
+        .serverID: "each subnet's server_id", .router: "each subnet's routers",
+        .netmask: "each subnet's subnet (mask and broadcast address)",
+        .dns: "each subnet's dns_servers, domain_name and ntp_servers", .domainSearch: "each subnet's domain_search",
         .mtu: "each subnet's mtu", .leaseTime: "each subnet's lease_time, renewal_time and rebinding_time",
         .range: "each subnet's pools", .classlessRoutes: "each subnet's classless_routes",
         .nbp: "each subnet's next_server and boot_file",
     ]
 
-    mutating func plugins(_ items: [Located]) -> [PluginConfiguration] {
-        var chain: [(PluginConfiguration, Located)] = []
+    mutating func plugins(_ items: [YAMLValue]) -> [PluginConfiguration] {
+        var chain: [(PluginConfiguration, YAMLValue)] = []
         for item in items {
             guard let plugin = plugin(item) else { continue }
             let repeatable: Set<PluginConfiguration.Name> = [.static, .option]
             if !repeatable.contains(plugin.name), let previous = chain.first(where: { $0.0.name == plugin.name }) {
                 item.report(
                     .conflict,
-                    "plugin \(plugin.name.rawValue) is already in the chain at \(previous.1.path)\(lineNote(previous.1)); list it once")
+                    "plugin \(plugin.name.rawValue) is already in the chain at "
+                        + "\(previous.1.path)\(lineNote(previous.1)); list it once"
+                )
                 continue
             }
             if plugin.name == .static, let range = chain.first(where: { $0.0.name == .range }) {
                 item.report(
                     .conflict,
-                    "static must come before range (\(range.1.path)\(lineNote(range.1))): a reserved client is matched before the pool hands out an address")
+                    "static must come before range (\(range.1.path)\(lineNote(range.1))): "
+                        + "a reserved client is matched before the pool hands out an address"
+                )
             }
             chain.append((plugin, item))
         }
         return chain.map(\.0)
     }
 
-    mutating func plugin(_ item: Located) -> PluginConfiguration? {
+    mutating func plugin(_ item: YAMLValue) -> PluginConfiguration? {
         let expected = "a plugin name like range, or a name with arguments like {static: static.yaml}"
         let nameText: String
         let nameMark: Mark?
-        var arguments: Located?
+        var arguments: YAMLValue?
         switch item.node {
         case .scalar where !item.isNull:
             nameText = item.text ?? ""
             nameMark = item.mark
         case .mapping(let mapping) where mapping.count == 1:
-            guard let (keyNode, value) = mapping.first.map({ ($0.key, $0.value) }), case .scalar(let key) = keyNode else {
+            guard let (keyNode, value) = mapping.first.map({ ($0.key, $0.value) }), case .scalar(let key) = keyNode
+            else {
                 item.invalid(expected)
                 return nil
             }
@@ -679,23 +748,29 @@ struct ConfigurationParser {
             let keys = mapping.keys.compactMap(\.string).joined(separator: ", ")
             item.report(
                 .invalidValue,
-                "expected one plugin per list entry, found the keys \(keys); indent a plugin's arguments under its name, like - static: {file: static.yaml}")
+                "expected one plugin per list entry, found the keys \(keys); "
+                    + "indent a plugin's arguments under its name, like - static: {file: static.yaml}"
+            )
             return nil
         default:
             item.invalid(expected)
             return nil
         }
         guard let name = PluginConfiguration.Name(rawValue: nameText) else {
-            let hint = KeySuggestion.closest(to: nameText, in: Self.pluginNames).map { " (did you mean \"\($0)\"?)" } ?? ""
+            let hint =
+                KeySuggestion.closest(to: nameText, in: Self.pluginNames).map { " (did you mean \"\($0)\"?)" } ?? ""
             diagnostics.report(
                 .invalidValue, at: nameMark, path: item.path,
                 "unknown plugin \"\(nameText)\"\(hint); expected one of: \(Self.pluginNames.joined(separator: ", "))")
             return nil
         }
-        var plugin = PluginConfiguration(name: name, location: "\(file):\(nameMark?.line ?? 0):\(nameMark?.column ?? 0)")
+        var plugin = PluginConfiguration(
+            name: name, location: "\(file):\(nameMark?.line ?? 0):\(nameMark?.column ?? 0)")
         switch name {
         case .static:
-            guard let field = argument(arguments, key: "file", of: item, what: "the reservations file, like static: static.yaml"),
+            guard
+                let field = argument(
+                    arguments, key: "file", of: item, what: "the reservations file, like static: static.yaml"),
                 let path = field.scalar("a reservations file path like static.yaml", { $0.isEmpty ? nil : $0 })
             else { return nil }
             plugin.file = ConfigurationFiles.resolve(path, against: directory)
@@ -704,12 +779,17 @@ struct ConfigurationParser {
                     path: plugin.file ?? path, displayPath: Self.display(path, nextTo: file), line: field.mark?.line,
                     column: field.mark?.column, fieldPath: field.path))
         case .sleep:
-            guard let field = argument(arguments, key: "delay", of: item, what: "how long to delay each request, like sleep: 250ms"),
+            guard
+                let field = argument(
+                    arguments, key: "delay", of: item, what: "how long to delay each request, like sleep: 250ms"),
                 let delay = field.duration()
             else { return nil }
             plugin.delay = delay
         case .option:
-            guard let field = argument(arguments, key: "options", of: item, what: "the options to send, like option: [{code: 252, text: \"…\"}]")
+            guard
+                let field = argument(
+                    arguments, key: "options", of: item,
+                    what: "the options to send, like option: [{code: 252, text: \"…\"}]")
             else { return nil }
             plugin.options = options(field)
             if case .sequence(let list) = field.node, list.isEmpty { field.invalid("at least one option") }
@@ -717,7 +797,9 @@ struct ConfigurationParser {
             if let arguments, !arguments.isNull, !(arguments.isMapping && arguments.node.mapping?.count == 0) {
                 arguments.report(
                     .invalidValue,
-                    "plugin \(name.rawValue) takes no arguments; it reads \(Self.pluginSources[name] ?? "its settings from the subnets")")
+                    "plugin \(name.rawValue) takes no arguments; "
+                        + "it reads \(Self.pluginSources[name] ?? "its settings from the subnets")"
+                )
                 return nil
             }
         }
@@ -725,7 +807,7 @@ struct ConfigurationParser {
     }
 
     /// A plugin's main argument: written directly (`static: static.yaml`) or as a mapping (`static: {file: …}`).
-    private func argument(_ arguments: Located?, key: String, of item: Located, what: String) -> Located? {
+    private func argument(_ arguments: YAMLValue?, key: String, of item: YAMLValue, what: String) -> YAMLValue? {
         guard let arguments, !arguments.isNull else {
             item.report(.missingKey, "missing key \"\(key)\": \(what)")
             return nil
@@ -745,7 +827,7 @@ struct ConfigurationParser {
 }
 
 /// " at line 12", for messages that point at a second place.
-func lineNote(_ located: Located) -> String {
+func lineNote(_ located: YAMLValue) -> String {
     lineNote(located.mark)
 }
 
@@ -753,12 +835,12 @@ func lineNote(_ mark: Mark?) -> String {
     mark.map { " at line \($0.line)" } ?? ""
 }
 
-extension Located {
+extension YAMLValue {
     func ipv4(_ expected: String = "an IPv4 address like 192.0.2.1") -> IPv4Address? {
         scalar(expected) { IPv4Address($0) }
     }
 
-    func addressList(_ expected: String) -> [(IPv4Address, Located)]? {
+    func addressList(_ expected: String) -> [(IPv4Address, YAMLValue)]? {
         guard let items = items(expected, single: true) else { return nil }
         return items.compactMap { item in item.ipv4().map { ($0, item) } }
     }
@@ -834,11 +916,15 @@ extension Located {
 }
 
 extension IPv4Subnet {
-    func overlaps(_ other: IPv4Subnet) -> Bool { contains(other.network) || other.contains(network) }
+    /// Whether the two networks share any address (one contains the other).
+    public func overlaps(_ other: IPv4Subnet) -> Bool { contains(other.network) || other.contains(network) }
 }
 
 extension IPv4Range {
-    func contains(_ address: IPv4Address) -> Bool { first <= address && address <= last }
+    public func contains(_ address: IPv4Address) -> Bool { first <= address && address <= last }
+
+    /// How many addresses the range holds.
+    public var count: Int { Int(last.rawValue - first.rawValue) + 1 }
 }
 
 extension IPv4Address {

@@ -81,15 +81,18 @@ public struct Reservation: Sendable, Hashable, CustomStringConvertible {
 public enum ReservationsFile {
     /// Reads and validates the file. With `subnets`, every IPv4 address must also be a host address inside
     /// one of them and not one the subnet already uses (server_id, routers).
-    public static func load(path: String, subnets: [SubnetConfiguration]? = nil) throws(ConfigurationError) -> [Reservation] {
+    public static func load(path: String, subnets: [SubnetConfiguration]? = nil) throws(ConfigurationError)
+        -> [Reservation]
+    {
         try load(path: path, displayPath: path, subnets: subnets)
     }
 
     /// Validates reservations given as text; `file` names it in messages.
-    public static func parse(yaml: String, file: String, subnets: [SubnetConfiguration]? = nil) throws(ConfigurationError)
+    public static func parse(yaml: String, file: String, subnets: [SubnetConfiguration]? = nil)
+        throws(ConfigurationError)
         -> [Reservation]
     {
-        let diagnostics = Diagnostics(file: file)
+        let diagnostics = ConfigurationDiagnostics(file: file)
         let reservations = read(yaml, diagnostics: diagnostics, subnets: subnets)
         guard !diagnostics.hasProblems else { throw ConfigurationError(problems: diagnostics.sortedProblems) }
         return reservations
@@ -102,11 +105,12 @@ public enum ReservationsFile {
         do {
             text = try ConfigurationFiles.read(path)
         } catch {
-            throw ConfigurationError(problems: error.problems.map { problem in
-                var problem = problem
-                problem.file = displayPath
-                return problem
-            })
+            throw ConfigurationError(
+                problems: error.problems.map { problem in
+                    var problem = problem
+                    problem.file = displayPath
+                    return problem
+                })
         }
         return try parse(yaml: text, file: displayPath, subnets: subnets)
     }
@@ -114,27 +118,36 @@ public enum ReservationsFile {
     static let keys = ["mac", "client_id", "duid", "address", "hostname"]
     static let entryExample = "a reservation like {mac: \"aa:bb:cc:dd:ee:ff\", address: 192.0.2.10, hostname: printer}"
 
-    private static func read(_ text: String, diagnostics: Diagnostics, subnets: [SubnetConfiguration]?) -> [Reservation] {
-        guard case .some(let composed) = YAMLDocument.compose(text, diagnostics: diagnostics), let root = composed else {
+    private static func read(_ text: String, diagnostics: ConfigurationDiagnostics, subnets: [SubnetConfiguration]?)
+        -> [Reservation]
+    {
+        guard case .some(let composed) = YAMLDocument.compose(text, diagnostics: diagnostics), let root = composed
+        else {
             return []  // a syntax error (reported), or an empty file: no reservations
         }
-        let document = Located(node: root, path: "", diagnostics: diagnostics)
+        let document = YAMLValue(node: root, path: "", diagnostics: diagnostics)
         guard !document.isNull else { return [] }
-        guard let items = document.items("a list of reservations, each like {mac: \"aa:bb:cc:dd:ee:ff\", address: 192.0.2.10}")
+        guard
+            let items = document.items(
+                "a list of reservations, each like {mac: \"aa:bb:cc:dd:ee:ff\", address: 192.0.2.10}")
         else { return [] }
 
-        var result: [(Reservation, Located)] = []
+        var result: [(Reservation, YAMLValue)] = []
         for item in items {
             guard let (reservation, matchField, addressField) = entry(item, diagnostics: diagnostics) else { continue }
             if let previous = result.first(where: { $0.0.match == reservation.match }) {
                 matchField.report(
                     .conflict,
-                    "\(reservation.match) is already reserved by \(previous.1.path)\(lineNote(previous.1)); keep one reservation per client")
+                    "\(reservation.match) is already reserved by \(previous.1.path)\(lineNote(previous.1)); "
+                        + "keep one reservation per client"
+                )
             }
             if let previous = result.first(where: { $0.0.address == reservation.address }) {
                 addressField.report(
                     .conflict,
-                    "\(reservation.address) is already reserved for \(previous.1.path)\(lineNote(previous.1)); keep one client per address")
+                    "\(reservation.address) is already reserved for \(previous.1.path)\(lineNote(previous.1)); "
+                        + "keep one client per address"
+                )
             }
             if let subnets, case .v4(let address) = reservation.address {
                 check(address, field: addressField, subnets: subnets)
@@ -144,10 +157,12 @@ public enum ReservationsFile {
         return result.map(\.0)
     }
 
-    private static func entry(_ item: Located, diagnostics: Diagnostics) -> (Reservation, Located, Located)? {
+    private static func entry(_ item: YAMLValue, diagnostics: ConfigurationDiagnostics) -> (
+        Reservation, YAMLValue, YAMLValue
+    )? {
         guard let map = item.mapping(entryExample, keys: keys) else { return nil }
         let given = ["mac", "client_id", "duid"].filter(map.has)
-        var match: (Reservation.Match, Located)?
+        var match: (Reservation.Match, YAMLValue)?
         if given.count > 1 {
             item.report(.conflict, "give one of mac, client_id or duid, found \(given.joined(separator: " and "))")
         } else if given.isEmpty {
@@ -155,7 +170,9 @@ public enum ReservationsFile {
         } else if let key = given.first, let field = map.optional(key) {
             switch key {
             case "mac":
-                match = field.scalar("a MAC address like \"aa:bb:cc:dd:ee:ff\"", macAddress).map { (.hardwareAddress($0), field) }
+                match = field.scalar("a MAC address like \"aa:bb:cc:dd:ee:ff\"", macAddress).map {
+                    (.hardwareAddress($0), field)
+                }
             case "client_id":
                 match = field.scalar("a client identifier in hex, 2 to 255 bytes, like \"01aabbccddeeff\"") { text in
                     ValueSyntax.hex(text).flatMap { (2...255).contains($0.count) ? $0 : nil }
@@ -173,7 +190,8 @@ public enum ReservationsFile {
             }
         }
         let addressField = map.required("address", "the reserved address, like 192.0.2.10")
-        let address: Reservation.Address? = addressField?.scalar("an IPv4 address like 192.0.2.10 (or an IPv6 address)") {
+        let address: Reservation.Address? = addressField?.scalar("an IPv4 address like 192.0.2.10 (or an IPv6 address)")
+        {
             if let v4 = IPv4Address($0) { return .v4(v4) }
             return IPv6Address($0).map { .v6($0) }
         }
@@ -185,7 +203,9 @@ public enum ReservationsFile {
         // An invalid hostname is already reported; the entry still takes part in the duplicate checks.
         guard let match, let address, let addressField else { return nil }
         let location = "\(item.diagnostics.file):\(item.mark?.line ?? 0):\(item.mark?.column ?? 0)"
-        return (Reservation(match: match.0, address: address, hostname: hostname, location: location), match.1, addressField)
+        return (
+            Reservation(match: match.0, address: address, hostname: hostname, location: location), match.1, addressField
+        )
     }
 
     /// "aa:bb:cc:dd:ee:ff", "aa-bb-cc-dd-ee-ff" or "aabbccddeeff": six bytes.
@@ -198,10 +218,11 @@ public enum ReservationsFile {
         return address
     }
 
-    private static func check(_ address: IPv4Address, field: Located, subnets: [SubnetConfiguration]) {
+    private static func check(_ address: IPv4Address, field: YAMLValue, subnets: [SubnetConfiguration]) {
         guard let subnet = subnets.first(where: { $0.subnet.contains(address) }) else {
             let list = subnets.map { "\($0.name) \($0.subnet)" }.joined(separator: ", ")
-            field.report(.conflict, "\(address) is not inside any configured subnet (\(list)); a client could never use it")
+            field.report(
+                .conflict, "\(address) is not inside any configured subnet (\(list)); a client could never use it")
             return
         }
         if subnet.subnet.prefixLength <= 30, address == subnet.subnet.network || address == subnet.subnet.broadcast {

@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 /// Collects the problems found while reading one file, so a run reports all of them, not the first.
-final class Diagnostics {
+final class ConfigurationDiagnostics {
     let file: String
     private(set) var problems: [ConfigurationError.Problem] = []
 
@@ -33,7 +33,7 @@ final class Diagnostics {
 /// The YAML text of one file, composed into nodes that keep their line and column.
 enum YAMLDocument {
     /// The root node, nil for an empty document; syntax errors are reported to `diagnostics`.
-    static func compose(_ text: String, diagnostics: Diagnostics) -> Node?? {
+    static func compose(_ text: String, diagnostics: ConfigurationDiagnostics) -> Node?? {
         do {
             return .some(try Yams.compose(yaml: text))
         } catch let error as YamlError {
@@ -45,7 +45,7 @@ enum YAMLDocument {
         }
     }
 
-    private static func report(_ error: YamlError, text: String, diagnostics: Diagnostics) {
+    private static func report(_ error: YamlError, text: String, diagnostics: ConfigurationDiagnostics) {
         func contextText(_ context: YamlError.Context?) -> String {
             guard let context else { return "" }
             return " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
@@ -76,19 +76,19 @@ enum YAMLDocument {
 }
 
 /// A node, the path that leads to it, and where to report what is wrong with it.
-struct Located {
+struct YAMLValue {
     let node: Node
     let path: String
-    let diagnostics: Diagnostics
+    let diagnostics: ConfigurationDiagnostics
 
     var mark: Mark? { node.mark }
 
-    func child(_ key: String, _ node: Node) -> Located {
-        Located(node: node, path: path.isEmpty ? key : "\(path).\(key)", diagnostics: diagnostics)
+    func child(_ key: String, _ node: Node) -> YAMLValue {
+        YAMLValue(node: node, path: path.isEmpty ? key : "\(path).\(key)", diagnostics: diagnostics)
     }
 
-    func item(_ index: Int, _ node: Node) -> Located {
-        Located(node: node, path: "\(path)[\(index)]", diagnostics: diagnostics)
+    func item(_ index: Int, _ node: Node) -> YAMLValue {
+        YAMLValue(node: node, path: "\(path)[\(index)]", diagnostics: diagnostics)
     }
 
     func report(_ kind: ConfigurationError.Kind, _ message: String) {
@@ -135,7 +135,7 @@ struct Located {
 
     /// The items of a list, each with its path. A single scalar counts as a list of one when `single` is set,
     /// so `routers: 192.0.2.1` works as well as `routers: [192.0.2.1]`.
-    func items(_ expected: String, single: Bool = false) -> [Located]? {
+    func items(_ expected: String, single: Bool = false) -> [YAMLValue]? {
         switch node {
         case .sequence(let sequence):
             return sequence.enumerated().map { item($0.offset, $0.element) }
@@ -148,12 +148,12 @@ struct Located {
     }
 
     /// A mapping whose keys are checked against `keys` (unknown ones reported, with a "did you mean").
-    func mapping(_ expected: String, keys: [String], extensionPrefix: String? = nil) -> MappingReader? {
+    func mapping(_ expected: String, keys: [String], extensionPrefix: String? = nil) -> YAMLMapping? {
         guard case .mapping = node else {
             invalid(expected)
             return nil
         }
-        return MappingReader(self, keys: keys, extensionPrefix: extensionPrefix)
+        return YAMLMapping(self, keys: keys, extensionPrefix: extensionPrefix)
     }
 
     var isMapping: Bool {
@@ -165,11 +165,11 @@ struct Located {
 /// Reads one YAML mapping by key. Keys not in the allowed list are reported when it is made; YAML merge
 /// keys (`<<: *defaults`) are expanded, with the mapping's own keys taking precedence. Keys starting with
 /// `extensionPrefix` are ignored (a place to define YAML anchors).
-struct MappingReader {
-    let located: Located
+struct YAMLMapping {
+    let located: YAMLValue
     private(set) var entries: [(key: String, keyNode: Node, value: Node)] = []
 
-    init(_ located: Located, keys allowed: [String], extensionPrefix: String? = nil) {
+    init(_ located: YAMLValue, keys allowed: [String], extensionPrefix: String? = nil) {
         self.located = located
         var own: [(key: String, keyNode: Node, value: Node)] = []
         var merged: [(key: String, keyNode: Node, value: Node)] = []
@@ -178,7 +178,9 @@ struct MappingReader {
             guard case .scalar(let key) = keyNode else {
                 located.diagnostics.report(
                     .invalidValue, at: keyNode.mark, path: located.path,
-                    "expected a key name, got \(Located(node: keyNode, path: "", diagnostics: located.diagnostics).got)")
+                    "expected a key name, "
+                        + "got \(YAMLValue(node: keyNode, path: "", diagnostics: located.diagnostics).got)"
+                )
                 continue
             }
             if key.string == "<<" && key.style != .singleQuoted && key.style != .doubleQuoted {
@@ -219,13 +221,13 @@ struct MappingReader {
     func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
 
     /// The value under `key`, nil when absent.
-    func optional(_ key: String) -> Located? {
+    func optional(_ key: String) -> YAMLValue? {
         guard let entry = entries.first(where: { $0.key == key }) else { return nil }
         return located.child(key, entry.value)
     }
 
     /// The value under `key`; when absent reports `missing key "key"` and what it should hold.
-    func required(_ key: String, _ what: String) -> Located? {
+    func required(_ key: String, _ what: String) -> YAMLValue? {
         if let value = optional(key) { return value }
         located.report(.missingKey, "missing key \"\(key)\": \(what)")
         return nil

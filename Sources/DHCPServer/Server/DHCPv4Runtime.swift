@@ -25,7 +25,7 @@ struct DHCPv4Runtime: Sendable {
         var reservations: ReservationTable?
         var staticPlugin: (any DHCPv4Plugin)?
         if let entry = configuration.plugins.first(where: { $0.name == .static }), let file = entry.file {
-            let table = try ReservationTable(path: file, logger: logger)
+            let table = try ReservationTable(path: file, subnets: configuration.subnets, logger: logger)
             reservations = table
             staticPlugin = StaticPlugin(
                 table: table, store: store, offerHold: configuration.offerHold, declineQuarantine: configuration.declineQuarantine)

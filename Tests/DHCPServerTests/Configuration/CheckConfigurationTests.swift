@@ -39,10 +39,11 @@ struct CheckConfigurationTests {
             """)
         let error = try #require(throws: ConfigurationError.self) { try ConfigurationLoader.check(file: file) }
         let shown = directory.path + "/reservations/static.yaml"
-        #expect(error.problems.map(\.description) == [
-            "\(file):9:9: server4.port: expected an integer from 1 to 65535, got \"0\"",
-            "\(shown):2:9: [1].mac: mac aa:bb:cc:dd:ee:ff is already reserved by [0] at line 1; keep one reservation per client",
-        ])
+        #expect(
+            error.problems.map(\.description) == [
+                "\(file):9:9: server4.port: expected an integer from 1 to 65535, got \"0\"",
+                "\(shown):2:9: [1].mac: mac aa:bb:cc:dd:ee:ff is already reserved by [0] at line 1; keep one reservation per client",
+            ])
     }
 
     @Test func subnetChecksApplyWhenTheConfigurationIsValid() throws {
@@ -50,9 +51,10 @@ struct CheckConfigurationTests {
         let file = directory.write("lessor.yaml", Self.configuration)
         directory.write("reservations/static.yaml", "- {mac: \"aa:bb:cc:dd:ee:ff\", address: 198.51.100.10}\n")
         let error = try #require(throws: ConfigurationError.self) { try ConfigurationLoader.check(file: file) }
-        #expect(error.problems.map(\.description) == [
-            "\(directory.path)/reservations/static.yaml:1:39: [0].address: 198.51.100.10 is not inside any configured subnet (office 192.0.2.0/24); a client could never use it"
-        ])
+        #expect(
+            error.problems.map(\.description) == [
+                "\(directory.path)/reservations/static.yaml:1:39: [0].address: 198.51.100.10 is not inside any configured subnet (office 192.0.2.0/24); a client could never use it"
+            ])
     }
 
     @Test func aMissingReservationsFileIsReportedAtThePluginEntry() throws {
@@ -60,8 +62,9 @@ struct CheckConfigurationTests {
         let file = directory.write("lessor.yaml", Self.configuration)
         let error = try #require(throws: ConfigurationError.self) { try ConfigurationLoader.check(file: file) }
         let written = directory.path + "/reservations/static.yaml"
-        #expect(error.problems.map(\.description) == [
-            "\(file):7:15: server4.plugins[1].static: reservations file \(written): cannot read the file: it does not exist"
-        ])
+        #expect(
+            error.problems.map(\.description) == [
+                "\(file):7:15: server4.plugins[1].static: reservations file \(written): cannot read the file: it does not exist"
+            ])
     }
 }

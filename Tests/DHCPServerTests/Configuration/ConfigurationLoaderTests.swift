@@ -101,7 +101,8 @@ struct ConfigurationLoaderTests {
             .init(name: .classlessRoutes, location: "\(file):58:7"), .init(name: .leaseTime, location: "\(file):59:7"),
             .init(name: .nbp, location: "\(file):60:7"),
             .init(name: .sleep, delay: .milliseconds(250), location: "\(file):61:7"),
-            .init(name: .option, options: [.init(code: 66, value: .text("tftp.example.com"))], location: "\(file):62:7"),
+            .init(
+                name: .option, options: [.init(code: 66, value: .text("tftp.example.com"))], location: "\(file):62:7"),
             .init(name: .option, options: [.init(code: 209, value: .text("pxelinux.cfg"))], location: "\(file):63:7"),
             .init(name: .static, file: "/etc/lessor/reservations/static.yaml", location: "\(file):64:7"),
             .init(name: .static, file: "/srv/more.yaml", location: "\(file):65:7"),

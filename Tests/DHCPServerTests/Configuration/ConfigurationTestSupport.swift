@@ -13,7 +13,9 @@ func configurationProblems(_ yaml: String, file: String = "lessor.yaml") -> [Str
 }
 
 /// The same for a reservations file.
-func reservationProblems(_ yaml: String, file: String = "static.yaml", subnets: [SubnetConfiguration]? = nil) -> [String] {
+func reservationProblems(_ yaml: String, file: String = "static.yaml", subnets: [SubnetConfiguration]? = nil)
+    -> [String]
+{
     do {
         _ = try ReservationsFile.parse(yaml: yaml, file: file, subnets: subnets)
         return []

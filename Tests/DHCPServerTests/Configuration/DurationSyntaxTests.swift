@@ -1,5 +1,6 @@
-@testable import DHCPServer
 import Testing
+
+@testable import DHCPServer
 
 @Suite("Configuration durations")
 struct DurationSyntaxTests {
@@ -12,7 +13,9 @@ struct DurationSyntaxTests {
         #expect(ValueSyntax.duration(text) == expected)
     }
 
-    @Test(arguments: ["", "s", "10", "1.5h", "-5s", "10 minutes", "5x", "30m1h", "1h1h", "1hh", "99999999999999999999d", "1e3"])
+    @Test(arguments: [
+        "", "s", "10", "1.5h", "-5s", "10 minutes", "5x", "30m1h", "1h1h", "1hh", "99999999999999999999d", "1e3",
+    ])
     func rejectedForms(text: String) {
         // "10" is plain seconds and accepted; everything else here is malformed.
         if text == "10" {
@@ -24,7 +27,8 @@ struct DurationSyntaxTests {
 
     @Test func leaseTimesMustBeWholeSecondsWithinDHCPsRange() {
         func lease(_ value: String) -> [String] {
-            configurationProblems("""
+            configurationProblems(
+                """
                 server4:
                   listen: [{interface: eth0}]
                   subnets: [{subnet: 192.0.2.0/24, lease_time: \(value)}]
@@ -33,15 +37,18 @@ struct DurationSyntaxTests {
         }
         #expect(lease("1h").isEmpty)
         #expect(lease("4294967294").isEmpty)
-        #expect(lease("1500ms") == [
-            #"lessor.yaml:3:48: server4.subnets[0].lease_time: expected whole seconds (DHCP carries lease times in seconds), got "1500ms""#
-        ])
-        #expect(lease("4294967295") == [
-            #"lessor.yaml:3:48: server4.subnets[0].lease_time: expected a duration of at most 4294967294s (about 136 years), got "4294967295""#
-        ])
-        #expect(lease("0") == [
-            #"lessor.yaml:3:48: server4.subnets[0].lease_time: expected a duration of at least 1s, got "0""#
-        ])
+        #expect(
+            lease("1500ms") == [
+                #"lessor.yaml:3:48: server4.subnets[0].lease_time: expected whole seconds (DHCP carries lease times in seconds), got "1500ms""#
+            ])
+        #expect(
+            lease("4294967295") == [
+                #"lessor.yaml:3:48: server4.subnets[0].lease_time: expected a duration of at most 4294967294s (about 136 years), got "4294967295""#
+            ])
+        #expect(
+            lease("0") == [
+                #"lessor.yaml:3:48: server4.subnets[0].lease_time: expected a duration of at least 1s, got "0""#
+            ])
     }
 
     @Test func durationsPrintCompactly() {

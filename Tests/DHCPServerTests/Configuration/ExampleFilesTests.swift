@@ -39,4 +39,28 @@ struct ExampleFilesTests {
             Issue.record("\(error)")
         }
     }
+
+    /// Every damaged variant of the example (each line removed, each prefix) loads or fails with
+    /// problems that say where they are: never a crash, never a silent success with an error.
+    @Test func damagedExamplesFailCleanly() throws {
+        let text = try String(contentsOfFile: Self.examples + "/lessor.yaml", encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var variants: [String] = []
+        for index in lines.indices {
+            var removed = lines
+            removed.remove(at: index)
+            variants.append(removed.joined(separator: "\n"))
+            variants.append(lines[..<index].joined(separator: "\n"))
+        }
+        for variant in variants {
+            do {
+                _ = try ConfigurationLoader.parse(yaml: variant, file: "/etc/lessor/lessor.yaml")
+            } catch {
+                #expect(!error.problems.isEmpty)
+                for problem in error.problems where problem.line == nil {
+                    #expect(problem.message.hasPrefix("the file is empty"))
+                }
+            }
+        }
+    }
 }

@@ -9,6 +9,8 @@ import Logging
 /// error is reported and ignored — the previous reservations stay in force.
 actor ReservationTable {
     let path: String
+    /// Reservations must fall in one of these (checked at start, on SIGHUP and on file changes).
+    private let subnets: [SubnetConfiguration]
     private let logger: Logger
     private var byHardware: [HardwareAddress: Reservation] = [:]
     private var byClientID: [[UInt8]: Reservation] = [:]
@@ -18,10 +20,11 @@ actor ReservationTable {
     /// Called with the reserved addresses whenever they change (the pools exclude them).
     private var onChange: (@Sendable (Set<IPv4Address>) async -> Void)?
 
-    init(path: String, logger: Logger) throws(ConfigurationError) {
+    init(path: String, subnets: [SubnetConfiguration], logger: Logger) throws(ConfigurationError) {
         self.path = path
+        self.subnets = subnets
         self.logger = logger
-        let reservations = try ReservationsFile.load(path: path)
+        let reservations = try ReservationsFile.load(path: path, subnets: subnets)
         loadedModification = Self.modification(path)
         (byHardware, byClientID, addresses) = Self.index(reservations)
     }
@@ -48,7 +51,7 @@ actor ReservationTable {
         guard modification != loadedModification else { return }
         loadedModification = modification
         do {
-            let reservations = try ReservationsFile.load(path: path)
+            let reservations = try ReservationsFile.load(path: path, subnets: subnets)
             (byHardware, byClientID, addresses) = Self.index(reservations)
             logger.info("reloaded reservations", metadata: ["file": "\(path)", "count": "\(reservations.count)"])
             await onChange?(addresses)
