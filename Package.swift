@@ -47,7 +47,10 @@ let package = Package(
             swiftSettings: strict
         ),
         // Address and prefix pools, reservations, the allocators that turn requests into leases.
-        .target(name: "Allocation", dependencies: ["LeaseStore", "DHCPWire"], swiftSettings: strict),
+        .target(
+            name: "Allocation",
+            dependencies: ["LeaseStore", "DHCPWire", .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: strict),
         // The DHCP service: configuration, sockets, the per-message pipeline and the plugins.
         .target(
             name: "DHCPServer",

@@ -1,5 +1,6 @@
 public import DHCPWire
 public import Foundation
+import DequeModule
 public import LeaseStore
 
 /// Turns DHCPv4 requests into leases from address pools (the `range` plugin's engine).
@@ -57,6 +58,13 @@ public actor IPv4Allocator {
     private var poolOrder: [String] = []
     /// Addresses pools must never hand out (static reservations, server addresses).
     private var excluded: Set<IPv4Address>
+    private struct Offer {
+        var address: IPv4Address
+        var until: Date
+    }
+    /// Outstanding offers, and the order they lapse in.
+    private var offers: [ClientID: Offer] = [:]
+    private var offerQueue: Deque<(until: Date, client: ClientID)> = []
 
     public init(owner: String, store: any LeaseStore, pools: [PoolSpec], excluded: Set<IPv4Address> = []) {
         self.owner = owner
@@ -132,38 +140,35 @@ public actor IPv4Allocator {
 
     // MARK: Requests
 
-    /// DHCPDISCOVER: finds or makes an offer and holds it until `holdUntil`. Prefers the
-    /// client's current or previous address, then the one it asked for, then any free one.
-    /// Returns nil when the pools are exhausted.
-    public func offer(_ request: Request, holdUntil: Date) async throws -> Lease? {
-        let owner = owner
-        let result = try await store.transact(request.client, writer: owner) { tx -> Lease? in
-            var leases = tx.leases
-            let index = leases.firstIndex { $0.kind == .v4 }
-            if let index, let address = leases[index].ipv4, leases[index].owner == owner,
-                self.contains(address, in: request.pools), leases[index].state != .declined
-            {
-                var lease = leases[index]
-                if lease.state != .active {
-                    lease.state = .offered
-                    lease.expiresAt = holdUntil
-                }
-                lease.hostname = request.hostname ?? lease.hostname
-                leases[index] = lease
-                tx.leases = leases
-                return lease
+    /// DHCPDISCOVER: picks the address to offer and holds it for the client until
+    /// `holdUntil`, in memory: an offer is a promise, not a lease, so a DISCOVER writes
+    /// nothing (one durable write per DORA, at the REQUEST). Prefers the client's current or
+    /// previous address, then its unexpired offer, then the address it asked for, then any
+    /// free one. Returns nil when the pools are exhausted.
+    ///
+    /// On a store shared by several servers two of them may offer one address to two
+    /// clients; the store's unique index lets only one REQUEST win, the other client is
+    /// NAKed and starts again (as with Kea on a shared lease database).
+    public func offer(_ request: Request, holdUntil: Date) async throws -> IPv4Address? {
+        sweepOffers(now: request.now)
+        let current = try await store.read(request.client).first { $0.kind == .v4 }
+        if let current, let address = current.ipv4 {
+            if current.owner == owner, contains(address, in: request.pools), current.state != .declined {
+                return address  // its own lease (active, expired or released): the store holds it already
             }
-            if let index, leases[index].owner != owner { return nil }  // another allocator's lease: leave it
-            guard let address = self.pick(request, avoiding: tx.unavailable) else { return nil }
-            let lease = Lease.v4(address, state: .offered, expiresAt: holdUntil, owner: owner, hostname: request.hostname,
-                                 pool: self.poolName(of: address))
-            if let index { leases[index] = lease } else { leases.append(lease) }
-            tx.leases = leases
-            return lease
+            if current.owner != owner, current.state != .declined { return nil }  // another allocator's client
         }
-        if let lease = result.value { markTaken(lease.ipv4) }
-        return result.value
+        if let offer = offers[request.client], contains(offer.address, in: request.pools) {
+            hold(offer.address, for: request.client, until: holdUntil)
+            return offer.address
+        }
+        guard let address = pick(request, avoiding: []) else { return nil }
+        hold(address, for: request.client, until: holdUntil)
+        return address
     }
+
+    /// Addresses currently offered and not yet requested (for statistics).
+    public var offeredCount: Int { offers.count }
 
     /// DHCPREQUEST: makes `address` the client's active lease until now + lease time, when it
     /// is the client's (offered, active, expired, released) or free in its pools.
@@ -190,7 +195,10 @@ public actor IPv4Allocator {
                 tx.leases = leases
                 return .committed(lease)
             }
-            if case .committed = result.value { markTaken(address) }
+            if case .committed = result.value {
+                markTaken(address)
+                if let offer = offers.removeValue(forKey: request.client), offer.address != address { markFree(offer.address) }
+            }
             return result.value
         } catch let error as LeaseStoreError {
             if case .addressInUse = error.kind { return .refused("\(address) is held by another client") }
@@ -219,15 +227,9 @@ public actor IPv4Allocator {
     /// Forgets an offer the client turned down (it chose another server).
     @discardableResult
     public func withdrawOffer(_ client: ClientID) async throws -> Bool {
-        let owner = owner
-        let result = try await store.transact(client, writer: owner) { tx -> IPv4Address? in
-            guard let index = tx.leases.firstIndex(where: { $0.kind == .v4 && $0.owner == owner && $0.state == .offered }) else { return nil }
-            let address = tx.leases[index].ipv4
-            tx.leases.remove(at: index)
-            return address
-        }
-        if let address = result.value { markFree(address) }
-        return result.value != nil
+        guard let offer = offers.removeValue(forKey: client) else { return false }
+        if try await store.holder(of: .ipv4(offer.address)) == nil { markFree(offer.address) }
+        return true
     }
 
     /// Runs `change` on the client's own v4 lease for `address`: true keeps the edited lease,
@@ -258,6 +260,25 @@ public actor IPv4Allocator {
             if let address = pools[name]?.allocate() { return address }
         }
         return nil
+    }
+
+    private func hold(_ address: IPv4Address, for client: ClientID, until: Date) {
+        if let previous = offers[client], previous.address != address { markFree(previous.address) }
+        offers[client] = Offer(address: address, until: until)
+        offerQueue.append((until, client))
+        markTaken(address)
+    }
+
+    /// Lets lapsed offers go. Their addresses return to the pool unless something else took
+    /// them meanwhile (the change stream marks those taken again).
+    private func sweepOffers(now: Date) {
+        while let first = offerQueue.first, first.until <= now {
+            offerQueue.removeFirst()
+            if let offer = offers[first.client], offer.until <= now {
+                offers[first.client] = nil
+                markFree(offer.address)
+            }
+        }
     }
 
     private func poolName(of address: IPv4Address) -> String? {

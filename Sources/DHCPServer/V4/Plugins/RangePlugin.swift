@@ -23,9 +23,7 @@ struct RangePlugin: DHCPv4Plugin {
             leaseTime: context.leaseTime, now: context.now)
         switch context.messageType {
         case .discover:
-            if let lease = try await allocator.offer(request, holdUntil: context.now.addingTimeInterval(offerHold.timeInterval)),
-                let address = lease.ipv4
-            {
+            if let address = try await allocator.offer(request, holdUntil: context.now.addingTimeInterval(offerHold.timeInterval)) {
                 context.grant(address)
             } else if !pools.isEmpty {
                 context.ignore("no free address in \(pools.joined(separator: ", "))")
