@@ -181,7 +181,9 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
         }
     }
 
-    private func readNow<T>(_ body: (Database) throws -> T) throws -> T { try database.read(body) }
+    /// Without a transaction: every read here is a single statement, so it sees one snapshot
+    /// anyway, and BEGIN/COMMIT around it would double its cost.
+    private func readNow<T>(_ body: (Database) throws -> T) throws -> T { try database.unsafeRead(body) }
 
     static func map(_ error: any Error) -> LeaseStoreError {
         guard let error = error as? DatabaseError else {
@@ -284,35 +286,39 @@ final class GroupCommitter: Sendable {
                 for waiter in idleWaiters { waiter.resume() }
                 return
             }
-            let jobs = batch.map(\.job)
+            let jobs = batch.map { $0.job }
             let results: [Result<JobResult, LeaseStoreError>]
             do {
                 results = try database.write { db in
-                    var sequence = try UInt64.fetchOne(db, sql: "SELECT value FROM lessor_meta WHERE key = 'sequence'") ?? 0
+                    // Cached statements throughout: GRDB's `execute(sql:)` and `inSavepoint` parse
+                    // and authorise SQL on every call, which dominated the commit path.
+                    let readSequence = try db.cachedStatement(sql: "SELECT value FROM lessor_meta WHERE key = 'sequence'")
+                    let savepoint = try db.cachedStatement(sql: "SAVEPOINT job")
+                    let release = try db.cachedStatement(sql: "RELEASE job")
+                    let rollback = try db.cachedStatement(sql: "ROLLBACK TO job")
+                    var sequence = try UInt64.fetchOne(readSequence) ?? 0
                     let start = sequence
                     var results: [Result<JobResult, LeaseStoreError>] = []
                     results.reserveCapacity(jobs.count)
                     for job in jobs {
-                        var outcome: Result<JobResult, LeaseStoreError> = .failure(.transport("not run"))
                         var jobSequence = sequence
+                        try savepoint.execute()
+                        let outcome: Result<JobResult, LeaseStoreError>
                         do {
-                            try db.inSavepoint {
-                                do {
-                                    outcome = .success(try job(db, &jobSequence))
-                                    return .commit
-                                } catch {
-                                    outcome = .failure(error as? LeaseStoreError ?? SQLiteLeaseStore.map(error))
-                                    return .rollback
-                                }
-                            }
+                            outcome = .success(try job(db, &jobSequence))
                         } catch {
-                            outcome = .failure(SQLiteLeaseStore.map(error))
+                            outcome = .failure(error as? LeaseStoreError ?? SQLiteLeaseStore.map(error))
                         }
-                        if case .success = outcome { sequence = jobSequence }
+                        if case .success = outcome {
+                            sequence = jobSequence
+                        } else {
+                            try rollback.execute()  // only this job's writes are undone
+                        }
+                        try release.execute()
                         results.append(outcome)
                     }
                     if sequence != start {
-                        try db.execute(sql: "UPDATE lessor_meta SET value = ? WHERE key = 'sequence'", arguments: [sequence])
+                        try db.cachedStatement(sql: "UPDATE lessor_meta SET value = ? WHERE key = 'sequence'").execute(arguments: [sequence])
                     }
                     return results
                 }

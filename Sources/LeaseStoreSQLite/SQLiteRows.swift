@@ -13,13 +13,23 @@ enum SQLiteRows {
         }
     }
 
+    /// The client's version and leases in one statement, so they are from one snapshot even
+    /// when read outside a transaction.
     static func clientLeases(_ db: Database, _ client: ClientID) throws -> (version: UInt64, leases: [Lease]) {
-        let key = Data(client.storageKey)
-        guard let version = try UInt64.fetchOne(db.cachedStatement(sql: "SELECT version FROM clients WHERE key = ?"), arguments: [key]) else {
-            return (0, [])
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT c.version, l.body FROM clients c LEFT JOIN leases l ON l.client_key = c.key
+                    WHERE c.key = ? ORDER BY l.kind, l.iaid
+                    """),
+            arguments: [Data(client.storageKey)])
+        var version: UInt64 = 0
+        var leases: [Lease] = []
+        while let row = try rows.next() {
+            version = row[0]
+            if let body: Data = row[1] { leases.append(try decode(body)) }
         }
-        let bodies = try Data.fetchAll(db.cachedStatement(sql: "SELECT body FROM leases WHERE client_key = ? ORDER BY kind, iaid"), arguments: [key])
-        return (version, try bodies.map(decode))
+        return (version, leases)
     }
 
     static func holder(_ db: Database, _ resource: LeaseResource) throws -> LeaseRecord? {

@@ -181,7 +181,7 @@ public struct Lease: Hashable, Sendable, Codable {
     }
 
     public var key: LeaseKey { LeaseKey(kind: kind, iaid: iaid) }
-    public var resources: [LeaseResource] { elements.map(\.resource) }
+    public var resources: [LeaseResource] { elements.map { $0.resource } }
 
     /// Equality of what consumers control, ignoring the provider-set `version` and `updatedAt`.
     public func hasSameContent(as other: Lease) -> Bool {

@@ -39,7 +39,7 @@ package struct CommitPlan: Sendable {
             }
         }
         let oldByKey = Dictionary(old.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        let newKeys = Set(new.map(\.key))
+        let newKeys = Set(new.map { $0.key })
         var plan = CommitPlan(leases: [], changes: [], claimed: [], freed: [])
 
         for lease in new.sorted(by: { $0.key < $1.key }) {
@@ -67,8 +67,8 @@ package struct CommitPlan: Sendable {
             }
             plan.changes.append(LeaseChange(client: client, kind: .deleted, lease: previous, previous: previous, byReclaimer: false))
         }
-        let before = Set(old.flatMap(\.resources))
-        let after = Set(plan.leases.flatMap(\.resources))
+        let before = Set(old.flatMap { $0.resources })
+        let after = Set(plan.leases.flatMap { $0.resources })
         plan.claimed = after.subtracting(before).sorted()
         plan.freed = before.subtracting(after).sorted()
         return plan
