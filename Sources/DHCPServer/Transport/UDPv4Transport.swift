@@ -157,8 +157,18 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
                 case .unicast(let address): target = try SocketAddress(ipAddress: address.description, port: Int(clientPort))
                 case .broadcast: target = try SocketAddress(ipAddress: "255.255.255.255", port: Int(clientPort))
                 }
-                try await channel.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: ByteBuffer(bytes: reply.bytes)))
-                service.counters.bump(.sent)
+                // Not awaited: waiting for the write to complete would cost another thread hop
+                // per request; the outcome is counted when NIO reports it.
+                let promise = channel.eventLoop.makePromise(of: Void.self)
+                promise.futureResult.whenComplete { result in
+                    switch result {
+                    case .success: service.counters.bump(.sent)
+                    case .failure(let error):
+                        service.counters.bump(.sendFailures)
+                        logger.warning("could not send reply", metadata: ["error": "\(error)", "destination": "\(reply.destination)"])
+                    }
+                }
+                channel.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: ByteBuffer(bytes: reply.bytes)), promise: promise)
             } catch {
                 service.counters.bump(.sendFailures)
                 logger.warning("could not send reply", metadata: ["error": "\(error)", "destination": "\(reply.destination)"])

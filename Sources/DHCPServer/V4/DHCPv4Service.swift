@@ -66,10 +66,13 @@ public struct DHCPv4Service: Sendable {
             return nil
         }
         let client = clientID(of: request)
+        // Request metadata costs string building; pay it only when something will be logged.
         var log = logger
-        log[metadataKey: "dhcp.xid"] = "\(String(request.xid, radix: 16))"
-        log[metadataKey: "dhcp.client"] = "\(client)"
-        log[metadataKey: "dhcp.type"] = "\(messageType)"
+        if logger.logLevel <= .info {
+            log[metadataKey: "dhcp.xid"] = "\(String(request.xid, radix: 16))"
+            log[metadataKey: "dhcp.client"] = "\(client)"
+            log[metadataKey: "dhcp.type"] = "\(messageType)"
+        }
 
         guard let subnet = selector.select(request, origin: origin) else {
             counters.bump(.noSubnet)
