@@ -66,22 +66,22 @@ public struct DHCPv4Service: Sendable {
             return nil
         }
         let client = clientID(of: request)
-        // Request metadata costs string building; pay it only when something will be logged.
+        // Request metadata costs string building: at debug level every log line carries it;
+        // otherwise only the few lines logged for a request (problems) build it.
         var log = logger
-        if logger.logLevel <= .info {
-            log[metadataKey: "dhcp.xid"] = "\(String(request.xid, radix: 16))"
-            log[metadataKey: "dhcp.client"] = "\(client)"
-            log[metadataKey: "dhcp.type"] = "\(messageType)"
+        func describe() -> Logger.Metadata {
+            ["dhcp.xid": "\(String(request.xid, radix: 16))", "dhcp.client": "\(client)", "dhcp.type": "\(messageType)"]
         }
+        if logger.logLevel <= .debug { log.handler.metadata.merge(describe()) { $1 } }
 
         guard let subnet = selector.select(request, origin: origin) else {
             counters.bump(.noSubnet)
-            log.info("no subnet for this request", metadata: ["dhcp.giaddr": "\(request.giaddr)", "dhcp.interface": "\(origin.interface ?? "-")"])
+            log.info("no subnet for this request", metadata: describe().merging(["dhcp.giaddr": "\(request.giaddr)", "dhcp.interface": "\(origin.interface ?? "-")"]) { $1 })
             return nil
         }
         guard let serverID = subnet.serverID ?? origin.localAddress else {
             counters.bump(.noSubnet)
-            log.warning("no server identifier for subnet \(subnet.name): set server_id in the configuration")
+            log.warning("no server identifier for subnet \(subnet.name): set server_id in the configuration", metadata: describe())
             return nil
         }
         var context = DHCPv4Context(
@@ -104,7 +104,7 @@ public struct DHCPv4Service: Sendable {
             // The store could not record the lease: answer nothing rather than hand out an
             // address that is not stored (DESIGN.md §3 invariant 2). The client will retry.
             counters.bump(.storeFailures)
-            log.error("request not answered: \(error)")
+            log.error("request not answered: \(error)", metadata: describe())
             return nil
         }
         if !context.handled {
@@ -125,7 +125,7 @@ public struct DHCPv4Service: Sendable {
         let maxSize = Int((try? request.options.get(.maximumMessageSize)) ?? 576)
         guard let bytes = try? message.serialize(maxMessageSize: maxSize) else {
             counters.bump(.dropped)
-            log.error("reply does not fit the client's maximum message size \(maxSize)")
+            log.error("reply does not fit the client's maximum message size \(maxSize)", metadata: describe())
             return nil
         }
         switch replyType {
