@@ -8,6 +8,15 @@ packages=(
     libsqlite3-dev   # GRDB links the system SQLite
     sqlite3          # tests inspect database files with the sqlite3 shell
     libncurses-dev   # the dashboard (ncursesw)
+    # Tests/IntegrationTests: lessor serve in network namespaces with real clients (scripts/it/lab.sh)
+    iproute2         # ip netns, veth pairs, bridges
+    procps           # sysctl inside the namespaces
+    util-linux       # nsenter, mount (the guards that keep clients off the host's files)
+    python3          # scripts/it/malformed.py (standard library only)
+    isc-dhcp-client  # dhclient
+    dhcpcd-base      # dhcpcd
+    udhcpc           # busybox udhcpc
+    kea-admin        # perfdhcp (not a server, but it pulls Kea's libraries: policy-rc.d below)
 )
 
 missing=()
@@ -20,10 +29,21 @@ if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: missing ${missing[*]}; run as root or install them with apt-get" >&2
     exit 1
 fi
-if [ ! -x /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+# No package may start a service on this machine: a policy-rc.d that refuses (exit 101) must be
+# in place before anything is installed. One we create stays; a different one already there is
+# set aside for the install and put back afterwards.
+saved=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\n# Lessor scripts/install-deps.sh: packages start no services\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+elif [ ! -x /usr/sbin/policy-rc.d ] || ! grep -q 'exit 101' /usr/sbin/policy-rc.d; then
+    saved=$(mktemp)
+    cp -a /usr/sbin/policy-rc.d "$saved"
+    printf '#!/bin/sh\n# Lessor scripts/install-deps.sh: packages start no services\nexit 101\n' > /usr/sbin/policy-rc.d
     chmod 755 /usr/sbin/policy-rc.d
 fi
+restore() { if [ -n "$saved" ]; then mv -f "$saved" /usr/sbin/policy-rc.d; fi; }
+trap restore EXIT
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"

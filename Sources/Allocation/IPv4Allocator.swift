@@ -65,6 +65,8 @@ public actor IPv4Allocator {
     /// Outstanding offers, and the order they lapse in.
     private var offers: [ClientID: Offer] = [:]
     private var offerQueue: Deque<(until: Date, client: ClientID)> = []
+    /// Addresses between a client's DECLINE and their quarantine lease: never freed meanwhile.
+    private var quarantining: Set<IPv4Address> = []
 
     public init(owner: String, store: any LeaseStore, pools: [PoolSpec], excluded: Set<IPv4Address> = []) {
         self.owner = owner
@@ -206,14 +208,28 @@ public actor IPv4Allocator {
         }
     }
 
-    /// DHCPDECLINE: the client found `address` in use on the link. Quarantine it.
+    /// The holder of a quarantined (declined) address: not a client, so the client that
+    /// declined can be given another address while the declined one stays out of every pool
+    /// (Kea keeps declined leases without a client the same way). Shown as `id:00…` with the
+    /// text "declined <address>".
+    public static func quarantineHolder(for address: IPv4Address) -> ClientID {
+        .clientIdentifier([0] + Array("declined \(address)".utf8))
+    }
+
+    /// DHCPDECLINE: the client found `address` in use on the link. Its lease goes, and the
+    /// address is quarantined until `until` under `quarantineHolder(for:)`.
     @discardableResult
     public func decline(_ client: ClientID, address: IPv4Address, until: Date) async throws -> Bool {
-        try await changeOwnLease(client, address: address) { lease in
-            lease.state = .declined
-            lease.expiresAt = until
-            return true
+        quarantining.insert(address)
+        defer { quarantining.remove(address) }
+        guard try await changeOwnLease(client, address: address, { _ in false }) else { return false }
+        let owner = owner
+        let pool = poolName(of: address)
+        _ = try await store.transact(Self.quarantineHolder(for: address), writer: owner) { tx in
+            tx.leases = [Lease.v4(address, state: .declined, expiresAt: until, owner: owner, pool: pool)]
         }
+        markTaken(address)
+        return true
     }
 
     /// DHCPRELEASE: the client gives `address` back; it returns to the pool at once.
@@ -291,7 +307,7 @@ public actor IPv4Allocator {
     }
 
     private func markFree(_ address: IPv4Address) {
-        guard !excluded.contains(address), let name = poolName(of: address) else { return }
+        guard !excluded.contains(address), !quarantining.contains(address), let name = poolName(of: address) else { return }
         pools[name]?.free(address)
     }
 }

@@ -99,3 +99,14 @@ struct LeaseBinaryCodecTests {
         #expect(error?.field == "format")
     }
 }
+
+@Suite("Lease JSON")
+struct LeaseJSONTests {
+    @Test func kindAndStateTravelAsNames() throws {
+        let lease = Lease.v4(IPv4Address(192, 0, 2, 1), state: .declined, expiresAt: Date(timeIntervalSince1970: 0), owner: "range")
+        let json = String(decoding: try JSONEncoder().encode(lease), as: UTF8.self)
+        #expect(json.contains("\"kind\":\"v4\""))
+        #expect(json.contains("\"state\":\"declined\""))
+        #expect(try JSONDecoder().decode(Lease.self, from: Data(json.utf8)) == lease)
+    }
+}

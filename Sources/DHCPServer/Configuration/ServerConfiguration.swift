@@ -236,7 +236,7 @@ public struct OptionConfiguration: Sendable, Equatable {
     public var bytes: [UInt8] {
         switch value {
         case .text(let text): Array(text.utf8)
-        case .addresses(let addresses): addresses.flatMap(\.bytes)
+        case .addresses(let addresses): addresses.flatMap { $0.bytes }
         case .uint8(let value): [value]
         case .uint16(let value): [UInt8(value >> 8), UInt8(truncatingIfNeeded: value)]
         case .uint32(let value): IPv4Address(value).bytes

@@ -66,6 +66,10 @@ public struct DHCPv4Service: Sendable {
             return nil
         }
         let client = clientID(of: request)
+        if case .hardware(let address) = client, address.bytes.isEmpty || address.bytes.allSatisfy({ $0 == 0 }) {
+            counters.bump(.malformed)  // no identity at all: every such client would share one lease
+            return nil
+        }
         // Request metadata costs string building: at debug level every log line carries it;
         // otherwise only the few lines logged for a request (problems) build it.
         var log = logger
@@ -76,7 +80,8 @@ public struct DHCPv4Service: Sendable {
 
         guard let subnet = selector.select(request, origin: origin) else {
             counters.bump(.noSubnet)
-            log.info("no subnet for this request", metadata: describe().merging(["dhcp.giaddr": "\(request.giaddr)", "dhcp.interface": "\(origin.interface ?? "-")"]) { $1 })
+            // Debug, not info: a misconfigured relay would otherwise flood the log (it is counted).
+            log.debug("no subnet for this request", metadata: describe().merging(["dhcp.giaddr": "\(request.giaddr)", "dhcp.interface": "\(origin.interface ?? "-")"]) { $1 })
             return nil
         }
         guard let serverID = subnet.serverID ?? origin.localAddress else {

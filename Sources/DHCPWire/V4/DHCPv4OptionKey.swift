@@ -73,7 +73,7 @@ protocol DHCPv4WireValue: Sendable {
 
 extension DHCPv4ValueCoding where Value: DHCPv4WireValue {
     static var wireValue: Self {
-        Self(decode: { (reader, origin) throws(WireError) in try .decode(&reader, origin: origin) }, encode: \.encoded)
+        Self(decode: { (reader, origin) throws(WireError) in try .decode(&reader, origin: origin) }, encode: { $0.encoded })
     }
 }
 
@@ -81,7 +81,7 @@ extension DHCPv4ValueCoding where Value: DHCPv4WireValue {
 
 extension DHCPv4ValueCoding where Value == IPv4Address {
     static var address: Self {
-        Self(decode: { (reader, _) throws(WireError) in try reader.readIPv4("") }, encode: \.bytes)
+        Self(decode: { (reader, _) throws(WireError) in try reader.readIPv4("") }, encode: { $0.bytes })
     }
 }
 
@@ -94,7 +94,7 @@ extension DHCPv4ValueCoding where Value == [IPv4Address] {
                 while !reader.isAtEnd { addresses.append(try reader.readIPv4("")) }
                 return addresses
             },
-            encode: { $0.flatMap(\.bytes) })
+            encode: { $0.flatMap { $0.bytes } })
     }
 }
 

@@ -97,7 +97,7 @@ extension DHCPv4ValueCoding where Value == IPv4Address {
                 }
                 return mask
             },
-            encode: \.bytes)
+            encode: { $0.bytes })
     }
 }
 

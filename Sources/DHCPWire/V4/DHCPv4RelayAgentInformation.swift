@@ -33,7 +33,7 @@ public struct DHCPv4RelayAgentInformation: Hashable, Sendable, DHCPv4WireValue {
             return subOptions.append(DHCPv4Option(code: code, data: data))
         }
         subOptions[first].data = data
-        subOptions = subOptions.enumerated().filter { $0.offset <= first || $0.element.code != code }.map(\.element)
+        subOptions = subOptions.enumerated().filter { $0.offset <= first || $0.element.code != code }.map { $0.element }
     }
 
     public mutating func remove(_ code: UInt8) { subOptions.removeAll { $0.code == code } }

@@ -26,7 +26,7 @@ extension DHCPv4RelayAgentInformation.SubOptionKey where Value == DHCPv4RelayAge
 extension DHCPv4RelayAgentInformation.SubOptionKey where Value == [DHCPv4VendorSpecificInformation] {
     /// 9 (RFC 4243): vendor data, each item tagged with its IANA enterprise number.
     public static var vendorSpecific: Self {
-        Self(9, DHCPv4ValueCoding(decode: Value.Element.decodeList, encode: { $0.flatMap(\.encoded) }))
+        Self(9, DHCPv4ValueCoding(decode: Value.Element.decodeList, encode: { $0.flatMap { $0.encoded } }))
     }
 }
 

@@ -205,22 +205,26 @@ public struct LeaseRecord: Hashable, Sendable, Codable {
 }
 
 /// Kinds and states travel as their names in JSON (the control protocol, `lessor leases --json`).
-protocol NamedCodable: Codable, CaseIterable, CustomStringConvertible {}
-
-extension NamedCodable {
-    public init(from decoder: any Decoder) throws {
-        let name = try decoder.singleValueContainer().decode(String.self)
-        guard let value = Self.allCases.first(where: { $0.description == name }) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown value '\(name)'"))
-        }
-        self = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+/// Written out per type: a protocol extension would lose to the synthesised raw-value coding.
+extension LeaseKind: Codable {
+    public init(from decoder: any Decoder) throws { self = try decodeName(decoder) }
+    public func encode(to encoder: any Encoder) throws { try encodeName(self, encoder) }
 }
 
-extension LeaseKind: NamedCodable {}
-extension LeaseState: NamedCodable {}
+extension LeaseState: Codable {
+    public init(from decoder: any Decoder) throws { self = try decodeName(decoder) }
+    public func encode(to encoder: any Encoder) throws { try encodeName(self, encoder) }
+}
+
+private func decodeName<T: CaseIterable & CustomStringConvertible>(_ decoder: any Decoder) throws -> T {
+    let name = try decoder.singleValueContainer().decode(String.self)
+    guard let value = T.allCases.first(where: { $0.description == name }) else {
+        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown value '\(name)'"))
+    }
+    return value
+}
+
+private func encodeName(_ value: some CustomStringConvertible, _ encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(value.description)
+}

@@ -1,3 +1,4 @@
+import Allocation
 import DHCPServer
 import DHCPWire
 import Foundation
@@ -97,14 +98,20 @@ struct DHCPv4ServiceTests {
         let h = try await H.make()
         let address = try #require(try await h.acquire(mac: 1))
         #expect(try await h.send(H.message(.decline, mac: 1, requested: address, server: H.serverID)) == nil)
-        let lease = try #require(try await h.store.read(.hardware(H.mac(1))).first)
-        #expect(lease.state == .declined)
-        #expect(lease.expiresAt == h.clock.now() + 86_400)
-        // Nobody is offered the declined address, not even the client that declined it.
+        #expect(try await h.store.read(.hardware(H.mac(1))).isEmpty, "the client no longer holds it")
+        let quarantine = try #require(try await h.store.holder(of: .ipv4(address)))
+        #expect(quarantine.client == IPv4Allocator.quarantineHolder(for: address))
+        #expect(quarantine.lease.state == .declined)
+        #expect(quarantine.lease.expiresAt == h.clock.now() + 86_400)
+        // Nobody is offered the declined address, not even the client that declined it — and
+        // that client can get (and keep) another one.
         for n in 1...3 as ClosedRange<UInt8> {
             let (offer, _) = try #require(try await h.send(H.message(.discover, mac: n)))
             #expect(offer.yiaddr != address)
         }
+        let again = try #require(try await h.acquire(mac: 1))
+        #expect(again != address)
+        #expect(try await h.store.holder(of: .ipv4(address))?.lease.state == .declined, "still quarantined")
     }
 
     @Test func releaseReturnsTheAddressToThePool() async throws {

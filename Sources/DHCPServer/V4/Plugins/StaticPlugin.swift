@@ -126,12 +126,16 @@ struct StaticPlugin: DHCPv4Plugin {
                 context.refuse("reserved \(address) is held by another client")
             }
         case .decline:
+            // The reserved address is in use by someone else on the link: quarantine it under
+            // its own holder (see IPv4Allocator.quarantineHolder) until the operator sorts it out.
+            let until = context.now.addingTimeInterval(declineQuarantine.timeInterval)
             _ = try await store.transact(context.client, writer: name) { tx in
-                guard let index = tx.leases.firstIndex(where: { $0.kind == .v4 && $0.owner == name }) else { return }
-                tx.leases[index].state = .declined
-                tx.leases[index].expiresAt = context.now.addingTimeInterval(declineQuarantine.timeInterval)
+                tx.leases.removeAll { $0.kind == .v4 && $0.owner == name }
             }
-            context.ignore("reserved \(address) declined")
+            _ = try await store.transact(IPv4Allocator.quarantineHolder(for: address), writer: name) { tx in
+                tx.leases = [Lease.v4(address, state: .declined, expiresAt: until, owner: name, pool: "static")]
+            }
+            context.ignore("reserved \(address) declined: quarantined until \(until)")
         case .release:
             _ = try await store.transact(context.client, writer: name) { tx in
                 tx.leases.removeAll { $0.kind == .v4 && $0.owner == name }
