@@ -38,7 +38,8 @@
 # (perfdhcp's relay address, so giaddr = 198.18.0.2) on its loopback; nothing else is touched.
 # Every perfdhcp run is bounded by -r (rate), -p (seconds), -n (count) and `timeout`.
 # Latency percentiles come from perfdhcp -x t (per-exchange timestamps), which keeps every
-# packet in memory (~9 KB per exchange); the saturation run goes without it (avg and max only).
+# packet in memory (~18 KB per exchange: ~0.9 GB at 5,000/s for 10 s); the saturation run goes
+# without it (avg and max only).
 # Kea memfile persists leases to a CSV file without fsync, so its durability is closer to
 # Lessor's synchronous=normal than to synchronous=full.
 set -euo pipefail
@@ -73,6 +74,9 @@ source "$ROOT/scripts/lib/netns.sh"
 [[ $(id -u) == 0 ]] || lsr_die "run as root (network namespaces)"
 for n in $BENCH_QUIET_WAIT $BENCH_RATES $BENCH_SECONDS $BENCH_RENEW_RATE $BENCH_RENEW_SECONDS $BENCH_SAT_RATE $BENCH_SAT_SECONDS $BENCH_CLIENTS; do
     [[ $n =~ ^[0-9]+$ ]] || lsr_die "rates, seconds and client counts must be whole numbers, got '$n'"
+done
+for n in $BENCH_RATES; do
+    (( n > 0 )) || lsr_die "BENCH_RATES must be positive (perfdhcp without a rate floods)"
 done
 (( BENCH_SECONDS > 0 && BENCH_RENEW_SECONDS > 0 && BENCH_SAT_SECONDS > 0 && BENCH_CLIENTS > 0 )) ||
     lsr_die "BENCH_*SECONDS and BENCH_CLIENTS must be positive"
@@ -141,7 +145,9 @@ bench_stop() {
 
 bench_listening() {
     lsr_alive "$1" || { lsr_log "server PID $1 exited"; return 2; }
-    lsr_ns "$BENCH_NS" ss -Hlun "sport = :67" | grep -q "$SRV:67 "
+    local sockets
+    sockets=$(lsr_ns "$BENCH_NS" ss -Hlun "sport = :67")
+    [[ $sockets == *"$SRV:67 "* ]]
 }
 bench_wait_listening() {   # PID LOGFILE
     local i rc
@@ -357,7 +363,7 @@ done
 
 # ---- report -------------------------------------------------------------------------------------
 echo
-echo "DHCPv4 benchmark: perfdhcp $(perfdhcp -v 2>&1 | head -1) in relay mode (giaddr $RLY) -> server $SRV, one namespace,"
+echo "DHCPv4 benchmark: perfdhcp $(perfdhcp -v 2>&1 | awk 'NR == 1') in relay mode (giaddr $RLY) -> server $SRV, one namespace,"
 echo "$(nproc) CPUs, $BENCH_CLIENTS clients, fresh store per run; lessor: $LESSOR; kea-dhcp4: $KEA_VERSION"
 echo "Each run: perfdhcp -4 -l $RLY -r RATE -p SECONDS -n RATE*SECONDS -R $BENCH_CLIENTS -W 200000 [-x t] [-f RATE] $SRV"
 echo
@@ -377,7 +383,8 @@ echo
 echo "dora@R: DORA at R/s offered; done/s = ACKs received / seconds; drop% = exchanges started without"
 echo "  an ACK; DO = DISCOVER->OFFER, RA = REQUEST->ACK latency (p50/p99 from perfdhcp -x t timestamps)."
 echo "renew@R: DORA at R/s plus renewals (REQUEST with ciaddr of an acquired lease) at R/s; offered,"
-echo "  done/s, drop% and latency are the renewals'; CPU is per completed exchange, DORA or renewal."
+echo "  done/s, drop% and latency are the renewals'; CPU is per completed exchange, DORA or renewal
+  (a server's cost per exchange falls as its load rises, so this is not a per-renewal price)."
 echo "sat@R: offered R/s (perfdhcp itself tops out near 10,000 exchanges/s on 2 cores); no -x t, so"
 echo "  no percentiles. CPU us/ex: server user+sys time (/proc/PID/stat) / completed exchanges.
 pd cpu: perfdhcp's CPU in cores; others: CPU used by anything else (other processes, kernel
@@ -386,21 +393,9 @@ if (( busy )); then
     echo "WARNING: other work used over 15% of the machine during some runs: those rows are not comparable."
 fi
 
-# Marginal cost of a renewal: the renewal run's CPU minus its DORAs at the DORA run's cost per lease.
-if (( BENCH_RENEW_RATE > 0 )); then
-    for row in "${ROWS[@]}"; do
-        IFS='|' read -r server workload rate per_s _ _ _ _ _ _ _ exchanges cpu_s dora_done _ <<<"$row"
-        [[ $workload == renew@* ]] || continue
-        base=${CPU_PER_LEASE["$server|dora@$rate"]:-}
-        [[ -n $base && $base != - ]] || continue
-        awk -v s="$server" -v c="$cpu_s" -v d="$dora_done" -v n="$exchanges" -v b="$base" 'BEGIN {
-            r = n - d; if (r <= 0) exit
-            printf "  %s: renewal marginal CPU ~ %.1f us (run CPU %.2f s minus %d DORAs at %.1f us, over %d renewals)\n",
-                s, (c * 1e6 - d * b) / r, c, d, b, r }'
-    done
-fi
-
-if printf '%s\n' "${SERVERS[@]}" | grep -qx kea; then
+HAVE_KEA=0
+for s in "${SERVERS[@]}"; do if [[ $s == kea ]]; then HAVE_KEA=1; fi; done
+if (( HAVE_KEA )); then
     echo
     echo "Lessor / Kea memfile, CPU per completed exchange at the same offered load (lower is better; target <= 0.5 for lessor-full):"
     for w in "${WORKLOADS[@]}"; do
@@ -432,7 +427,8 @@ fi
 if [[ -n ${PERF_DATA:-} && -s ${PERF_DATA:-} ]]; then
     echo
     echo "perf profile of $PERF_WORKLOAD (self time, top 25 symbols; data kept in the temp dir only with BENCH_KEEP_TMP):"
-    perf report -i "$PERF_DATA" --no-children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -25
+    perf report -i "$PERF_DATA" --no-children --sort symbol --stdio -g none 2>/dev/null |
+        awk '/^ +[0-9]/ && n++ < 25 { sub(/ +- +- *$/, ""); sub(/ +$/, ""); print }' 
 fi
 echo
 echo "total time: $((SECONDS - START)) s"
