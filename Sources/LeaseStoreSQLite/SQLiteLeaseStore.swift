@@ -35,12 +35,15 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
         /// much added latency. Zero commits at once.
         public var commitDelay: Duration
         public var gatherBelow: Int
+        /// Clients whose leases are kept in memory to answer lookups without SQLite (0: none).
+        public var cacheCapacity: Int
         /// Concurrent readers.
         public var maxReaders: Int
 
         public init(
             path: String, synchronous: Synchronous = .full, options: LeaseStoreOptions = LeaseStoreOptions(),
-            maxBatch: Int = 1024, maxReaders: Int = 4, commitDelay: Duration = .microseconds(1500), gatherBelow: Int = 8
+            maxBatch: Int = 1024, maxReaders: Int = 4, commitDelay: Duration = .microseconds(1500), gatherBelow: Int = 8,
+            cacheCapacity: Int = 262_144
         ) {
             self.path = path
             self.synchronous = synchronous
@@ -48,6 +51,7 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
             self.maxBatch = maxBatch
             self.commitDelay = commitDelay
             self.gatherBelow = gatherBelow
+            self.cacheCapacity = cacheCapacity
             self.maxReaders = maxReaders
         }
     }
@@ -59,6 +63,7 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
     private let broadcaster: ChangeBroadcaster
     private let handlers = ExpiryHandlers()
     private let committer: GroupCommitter
+    private let cache: ClientCache
 
     /// Opens (creating if needed) and migrates the database. Throws `unavailable` for a file
     /// that is not a Lessor database, has a newer schema, or cannot be opened.
@@ -91,21 +96,35 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
         }
         ledger = TokenLedger(timeout: configuration.options.tokenTimeout, clock: configuration.options.clock)
         let broadcaster = ChangeBroadcaster()
+        let cache = ClientCache(capacity: configuration.cacheCapacity)
         self.broadcaster = broadcaster
+        self.cache = cache
         committer = GroupCommitter(
             database: database, maxBatch: configuration.maxBatch, commitDelay: configuration.commitDelay,
-            gatherBelow: configuration.gatherBelow, publish: broadcaster.publish)
+            gatherBelow: configuration.gatherBelow,
+            committed: { job in
+                if let client = job.client { cache.store(client, version: job.version, leases: job.leases) }
+                for client in job.touched { cache.invalidate(client) }
+                broadcaster.publish(job.changes)
+            })
     }
 
     // MARK: Reads
 
     public func lookup(_ client: ClientID) async throws(LeaseStoreError) -> LeaseLookup {
-        let (version, leases) = try await read { db in try SQLiteRows.clientLeases(db, client) }
+        let (version, leases) = try await clientLeases(client)
         return LeaseLookup(leases: leases, token: ledger.issue(for: client, version: version))
     }
 
     public func read(_ client: ClientID) async throws(LeaseStoreError) -> [Lease] {
-        try await read { db in try SQLiteRows.clientLeases(db, client).leases }
+        try await clientLeases(client).leases
+    }
+
+    private func clientLeases(_ client: ClientID) async throws(LeaseStoreError) -> (version: UInt64, leases: [Lease]) {
+        if let cached = cache.get(client) { return cached }
+        let (version, leases) = try await read { db in try SQLiteRows.clientLeases(db, client) }
+        if version != 0 { cache.fill(client, version: version, leases: leases) }
+        return (version, leases)
     }
 
     public func holder(of resource: LeaseResource) async throws(LeaseStoreError) -> LeaseRecord? {
@@ -136,6 +155,7 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
             return result.leases
         case .failure(let error):
             if error.kind != .transport { ledger.consume(token) }
+            if error.kind == .conflict { cache.invalidate(client) }  // whatever was cached is suspect
             throw error
         }
     }
@@ -218,6 +238,11 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
 /// The result of one job inside a group commit.
 struct JobResult: Sendable {
     var leases: [Lease] = []
+    /// For the cache: the client written and its version after the job (update jobs).
+    var client: ClientID?
+    var version: UInt64 = 0
+    /// For the cache: clients whose leases the job changed some other way (expiry).
+    var touched: [ClientID] = []
     var changes: [LeaseChange] = []
     var notices: [ExpiryNotice] = []
     var report = ReclaimReport()
@@ -245,19 +270,19 @@ final class GroupCommitter: Sendable {
     private let state = Mutex(State())
     /// The commit loop runs here and writes synchronously: no task hops per batch.
     private let queue = DispatchQueue(label: "lessor.sqlite.group-commit")
-    /// Publishes each committed job's changes, in commit order.
-    private let publish: @Sendable ([LeaseChange]) -> Void
+    /// Told of each committed job, in commit order (cache, change stream).
+    private let committed: @Sendable (JobResult) -> Void
 
     private let commitDelay: Duration
     private let gatherBelow: Int
 
     init(database: DatabasePool, maxBatch: Int, commitDelay: Duration, gatherBelow: Int,
-         publish: @escaping @Sendable ([LeaseChange]) -> Void) {
+         committed: @escaping @Sendable (JobResult) -> Void) {
         self.database = database
         self.maxBatch = max(1, maxBatch)
         self.commitDelay = commitDelay
         self.gatherBelow = gatherBelow
-        self.publish = publish
+        self.committed = committed
     }
 
     func submit(_ job: @escaping Job) async -> Result<JobResult, LeaseStoreError> {
@@ -350,7 +375,7 @@ final class GroupCommitter: Sendable {
                 results = Array(repeating: .failure(failure), count: batch.count)
             }
             for (pending, result) in zip(batch, results) {
-                if case .success(let job) = result { publish(job.changes) }
+                if case .success(let job) = result { committed(job) }
                 pending.continuation.resume(returning: result)
             }
         }

@@ -95,7 +95,7 @@ enum SQLiteRows {
             }
             let plan = try CommitPlan.update(
                 client: client, old: current.leases, new: leases, writer: writer, version: sequence + 1, now: now)
-            if plan.isEmpty { return JobResult(leases: current.leases) }
+            if plan.isEmpty { return JobResult(leases: current.leases, client: client, version: current.version) }
             let key = Data(client.storageKey)
             for resource in plan.claimed {
                 let holder = try Data.fetchOne(
@@ -105,7 +105,7 @@ enum SQLiteRows {
             }
             sequence += 1
             try apply(db, plan: plan, client: client, version: sequence)
-            return JobResult(leases: plan.leases, changes: plan.changes)
+            return JobResult(leases: plan.leases, client: client, version: sequence, changes: plan.changes)
         }
     }
 
@@ -149,6 +149,7 @@ enum SQLiteRows {
                     guard !plan.isEmpty else { continue }
                     sequence += 1
                     try apply(db, plan: plan, client: client, version: sequence)
+                    result.touched.append(client)
                     result.changes += plan.changes
                     result.notices += notices
                     for notice in notices {

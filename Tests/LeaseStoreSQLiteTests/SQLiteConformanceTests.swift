@@ -29,14 +29,24 @@ struct SQLiteConformanceTests {
         }
     }
 
-    /// The same suite with synchronous=OFF and tiny batches: group commit boundaries must not
-    /// change behaviour.
-    @Test(arguments: ConformanceSuite.cases.filter { $0.name.contains("concurrent") || $0.name.contains("snapshot") })
-    func conformanceWithSmallBatches(_ check: ConformanceCase) async throws {
+    /// The whole suite again without the client cache, with synchronous=OFF, tiny batches and
+    /// no commit delay: neither the cache nor group commit boundaries may change behaviour.
+    @Test(arguments: ConformanceSuite.cases)
+    func conformanceWithoutCacheAndWithSmallBatches(_ check: ConformanceCase) async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("leases.sqlite")
         try await check.run { options in
-            try SQLiteLeaseStore(.init(path: path, synchronous: .off, options: options, maxBatch: 2))
+            try SQLiteLeaseStore(.init(path: path, synchronous: .off, options: options, maxBatch: 2, commitDelay: .zero, cacheCapacity: 0))
+        }
+    }
+
+    /// A cache of two clients under many: constant eviction must not change behaviour either.
+    @Test(arguments: ConformanceSuite.cases.filter { $0.name.contains("concurrent") || $0.name.contains("snapshot") || $0.name.contains("token") })
+    func conformanceWithATinyCache(_ check: ConformanceCase) async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("leases.sqlite")
+        try await check.run { options in
+            try SQLiteLeaseStore(.init(path: path, options: options, cacheCapacity: 2))
         }
     }
 }
