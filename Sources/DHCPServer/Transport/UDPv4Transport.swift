@@ -12,7 +12,9 @@ import Glibc
 /// One DHCPv4 UDP socket: bound to an interface (SO_BINDTODEVICE, receiving broadcasts on
 /// it) or to a local address. Each datagram is handed to the service on its own task, so
 /// many requests are in flight at once (which is what lets the store group-commit them);
-/// past `maxInFlight` new datagrams are dropped and counted rather than queued without bound.
+/// past `maxInFlight` new datagrams are dropped and counted rather than queued without bound,
+/// and past half of it new DISCOVERs are shed first: finishing the REQUESTs of exchanges
+/// already under way completes leases, starting new ones under overload only adds stale work.
 final class UDPv4Transport: Sendable {
     let listen: DHCPv4Configuration.Listen
     let port: UInt16
@@ -21,7 +23,7 @@ final class UDPv4Transport: Sendable {
     let maxInFlight: Int
     private let channel = Mutex<(any Channel)?>(nil)
 
-    init(listen: DHCPv4Configuration.Listen, port: UInt16, slot: ServiceSlot, logger: Logger, maxInFlight: Int = 4096) {
+    init(listen: DHCPv4Configuration.Listen, port: UInt16, slot: ServiceSlot, logger: Logger, maxInFlight: Int = 256) {
         self.listen = listen
         self.port = port
         self.slot = slot
@@ -141,7 +143,8 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
         let origin = PacketOrigin(
             interface: interface, localAddress: localAddress,
             sourceAddress: IPv4Address(UInt32(bigEndian: source.address.sin_addr.s_addr)), sourcePort: UInt16(envelope.remoteAddress.port ?? 0))
-        guard let service = slot.enter(limit: maxInFlight) else {
+        let limit = DHCPv4Message.peekMessageType(bytes) == .discover ? maxInFlight / 2 : maxInFlight
+        guard let service = slot.enter(limit: limit) else {
             slot.service.counters.bump(.dropped)
             return
         }

@@ -178,3 +178,24 @@ extension DHCPv4Message {
         bytes.count >= minimumLength ? bytes : fitted(bytes, to: minimumLength)
     }
 }
+
+extension DHCPv4Message {
+    /// The message type (option 53) found by walking the options field without parsing the
+    /// message: for load shedding before the real parse. Nil when absent or malformed.
+    public static func peekMessageType(_ bytes: [UInt8]) -> DHCPv4MessageType? {
+        var index = 240  // header (236) + magic cookie (4)
+        guard bytes.count > index, bytes[236] == 99, bytes[237] == 130, bytes[238] == 83, bytes[239] == 99 else { return nil }
+        while index < bytes.count {
+            let code = bytes[index]
+            if code == 0 {
+                index += 1
+                continue
+            }
+            if code == 255 || index + 1 >= bytes.count { return nil }
+            let length = Int(bytes[index + 1])
+            if code == 53, length == 1, index + 2 < bytes.count { return DHCPv4MessageType(rawValue: bytes[index + 2]) }
+            index += 2 + length
+        }
+        return nil
+    }
+}

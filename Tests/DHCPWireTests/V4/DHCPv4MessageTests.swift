@@ -164,3 +164,18 @@ struct DHCPv4MessageTests {
         #expect(bad.description.contains("51 lease time: malformed"))
     }
 }
+
+@Suite("Peeking at the message type")
+struct DHCPv4PeekTests {
+    @Test func findsTheTypeWithoutParsingAndNeverTraps() throws {
+        var message = DHCPv4Message(op: .bootRequest, xid: 1, chaddr: HardwareAddress(bytes: [2, 0, 0, 0, 0, 1])!)
+        message.options[12] = Array("host".utf8)
+        message.options.set(.messageType, .request)
+        let bytes = message.serialize()
+        #expect(DHCPv4Message.peekMessageType(bytes) == .request)
+        for length in 0..<bytes.count { _ = DHCPv4Message.peekMessageType(Array(bytes.prefix(length))) }
+        var noCookie = bytes
+        noCookie[236] = 0
+        #expect(DHCPv4Message.peekMessageType(noCookie) == nil)
+    }
+}
