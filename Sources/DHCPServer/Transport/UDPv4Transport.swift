@@ -113,6 +113,8 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
     let serverPort: UInt16
     let clientPort: UInt16
     let maxInFlight: Int
+    /// Set when the handler joins its channel: the channel's event loop as a task executor.
+    private let executor = Mutex<EventLoopTaskExecutor?>(nil)
 
     init(slot: ServiceSlot, logger: Logger, interfaces: InterfaceAddresses, listen: DHCPv4Configuration.Listen,
          serverPort: UInt16, clientPort: UInt16, maxInFlight: Int) {
@@ -123,6 +125,11 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
         self.serverPort = serverPort
         self.clientPort = clientPort
         self.maxInFlight = maxInFlight
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let loop = context.eventLoop
+        executor.withLock { $0 = EventLoopTaskExecutor(loop) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -150,7 +157,8 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
         }
         let channel = context.channel
         let slot = slot, serverPort = serverPort, clientPort = clientPort, logger = logger
-        Task {
+        let executor = executor.withLock { $0 }
+        Task(executorPreference: executor) {
             defer { slot.leave() }
             guard let reply = await service.handle(bytes, origin: origin) else { return }
             let target: SocketAddress
