@@ -312,8 +312,10 @@ final class GroupCommitter: Sendable {
     private func flushLoop() {
         var gathered = false
         while true {
-            // A small queue right after a commit means steady traffic: wait briefly for more.
-            if gathered, commitDelay > .zero, state.withLock({ $0.queue.count }) < gatherBelow {
+            // A few updates queued during the last commit mean steady traffic: wait briefly for
+            // more. None queued means the load stopped: nothing to wait for.
+            let queued = state.withLock { $0.queue.count }
+            if gathered, commitDelay > .zero, queued > 0, queued < gatherBelow {
                 let (seconds, attoseconds) = commitDelay.components
                 usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
             }
