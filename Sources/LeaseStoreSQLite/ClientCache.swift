@@ -28,16 +28,13 @@ final class ClientCache: Sendable {
         }
     }
 
-    /// After a commit: the client's whole lease set as stored.
+    /// After a commit: the client's whole lease set as stored (none: version 0, as a lookup
+    /// of an absent client reads).
     func store(_ client: ClientID, version: UInt64, leases: [Lease]) {
         guard capacity > 0 else { return }
         entries.withLock { entries in
-            if leases.isEmpty {
-                entries[client] = nil
-            } else {
-                if entries[client] == nil, entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-                entries[client] = (version, leases)
-            }
+            if entries[client] == nil, entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[client] = leases.isEmpty ? (0, []) : (version, leases)
         }
     }
 

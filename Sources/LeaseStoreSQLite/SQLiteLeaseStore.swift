@@ -123,7 +123,9 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
     private func clientLeases(_ client: ClientID) async throws(LeaseStoreError) -> (version: UInt64, leases: [Lease]) {
         if let cached = cache.get(client) { return cached }
         let (version, leases) = try await read { db in try SQLiteRows.clientLeases(db, client) }
-        if version != 0 { cache.fill(client, version: version, leases: leases) }
+        // Absent clients are cached too (version 0): a new client's DISCOVER and REQUEST then
+        // read SQLite once, not twice; its first commit replaces the entry.
+        cache.fill(client, version: version, leases: leases)
         return (version, leases)
     }
 
