@@ -33,18 +33,8 @@ public struct IPv4Address: Hashable, Comparable, Sendable, Codable, CustomString
     public var description: String { bytes.map(String.init).joined(separator: ".") }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let address = IPv4Address(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an IPv4 address: \(text)"))
-        }
-        self = address
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public init(from decoder: any Decoder) throws { self = try decoder.decodeText("an IPv4 address") { text in IPv4Address(text) } }
+    public func encode(to encoder: any Encoder) throws { try encoder.encodeText(description) }
 }
 
 /// An IPv6 address as two big-endian halves.
@@ -145,18 +135,8 @@ public struct IPv6Address: Hashable, Comparable, Sendable, Codable, CustomString
         return IPv6Address(high: high & highMask, low: low & lowMask)
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let address = IPv6Address(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an IPv6 address: \(text)"))
-        }
-        self = address
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public init(from decoder: any Decoder) throws { self = try decoder.decodeText("an IPv6 address") { text in IPv6Address(text) } }
+    public func encode(to encoder: any Encoder) throws { try encoder.encodeText(description) }
 }
 
 /// An IPv6 prefix (a delegated prefix or a pool). The address is kept masked to the length.
@@ -181,16 +161,6 @@ public struct IPv6Prefix: Hashable, Comparable, Sendable, Codable, CustomStringC
     public var description: String { "\(address)/\(length)" }
     public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.address, lhs.length) < (rhs.address, rhs.length) }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let prefix = IPv6Prefix(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an IPv6 prefix: \(text)"))
-        }
-        self = prefix
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public init(from decoder: any Decoder) throws { self = try decoder.decodeText("an IPv6 prefix") { text in IPv6Prefix(text) } }
+    public func encode(to encoder: any Encoder) throws { try encoder.encodeText(description) }
 }

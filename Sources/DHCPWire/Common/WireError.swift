@@ -39,3 +39,23 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+// MARK: Values that travel as their text form in JSON
+
+extension Decoder {
+    /// Decodes a string and parses it with `parse`, failing with "not <what>: <text>".
+    public func decodeText<Value>(_ what: String, _ parse: (String) -> Value?) throws -> Value {
+        let text = try singleValueContainer().decode(String.self)
+        guard let value = parse(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "not \(what): \(text)"))
+        }
+        return value
+    }
+}
+
+extension Encoder {
+    public func encodeText(_ text: String) throws {
+        var container = singleValueContainer()
+        try container.encode(text)
+    }
+}

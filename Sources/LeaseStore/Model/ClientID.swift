@@ -74,16 +74,6 @@ public enum ClientID: Hashable, Sendable, Comparable, CustomStringConvertible, C
 
     public static func < (lhs: ClientID, rhs: ClientID) -> Bool { lhs.storageKey.lexicographicallyPrecedes(rhs.storageKey) }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let client = ClientID(text: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a client id: \(text)"))
-        }
-        self = client
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public init(from decoder: any Decoder) throws { self = try decoder.decodeText("a client id") { text in ClientID(text: text) } }
+    public func encode(to encoder: any Encoder) throws { try encoder.encodeText(description) }
 }

@@ -42,18 +42,8 @@ public enum LeaseResource: Hashable, Sendable, Comparable, CustomStringConvertib
         lhs.storageKey.lexicographicallyPrecedes(rhs.storageKey)
     }
 
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let resource = LeaseResource(text: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an address or prefix: \(text)"))
-        }
-        self = resource
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public init(from decoder: any Decoder) throws { self = try decoder.decodeText("an address or prefix") { text in LeaseResource(text: text) } }
+    public func encode(to encoder: any Encoder) throws { try encoder.encodeText(description) }
 }
 
 /// The protocol family and IA type of a lease. A client holds at most one lease per (kind, IAID).
