@@ -343,36 +343,48 @@ final class GroupCommitter: Sendable {
                 results = try database.write { db in
                     // Cached statements throughout: GRDB's `execute(sql:)` and `inSavepoint` parse
                     // and authorise SQL on every call, which dominated the commit path.
-                    let readSequence = try db.cachedStatement(sql: "SELECT value FROM lessor_meta WHERE key = 'sequence'")
-                    let savepoint = try db.cachedStatement(sql: "SAVEPOINT job")
-                    let release = try db.cachedStatement(sql: "RELEASE job")
-                    let rollback = try db.cachedStatement(sql: "ROLLBACK TO job")
-                    var sequence = try UInt64.fetchOne(readSequence) ?? 0
+                    var sequence = try UInt64.fetchOne(
+                        db.cachedStatement(sql: "SELECT value FROM lessor_meta WHERE key = 'sequence'")) ?? 0
                     let start = sequence
                     var results: [Result<JobResult, LeaseStoreError>] = []
                     results.reserveCapacity(jobs.count)
-                    for job in jobs {
-                        var jobSequence = sequence
-                        try savepoint.execute()
-                        let outcome: Result<JobResult, LeaseStoreError>
+                    if jobs.count == 1, let job = jobs.first {
+                        // Alone in its transaction, a job needs no savepoint: if it fails, the
+                        // whole transaction is rolled back (SoleJobFailed below) — the same thing.
                         do {
-                            outcome = .success(try job(db, &jobSequence))
+                            results.append(.success(try job(db, &sequence)))
                         } catch {
-                            outcome = .failure(error as? LeaseStoreError ?? SQLiteLeaseStore.map(error))
+                            throw SoleJobFailed(error: error as? LeaseStoreError ?? SQLiteLeaseStore.map(error))
                         }
-                        if case .success = outcome {
-                            sequence = jobSequence
-                        } else {
-                            try rollback.execute()  // only this job's writes are undone
+                    } else {
+                        let savepoint = try db.cachedStatement(sql: "SAVEPOINT job")
+                        let release = try db.cachedStatement(sql: "RELEASE job")
+                        let rollback = try db.cachedStatement(sql: "ROLLBACK TO job")
+                        for job in jobs {
+                            var jobSequence = sequence
+                            try savepoint.execute()
+                            let outcome: Result<JobResult, LeaseStoreError>
+                            do {
+                                outcome = .success(try job(db, &jobSequence))
+                            } catch {
+                                outcome = .failure(error as? LeaseStoreError ?? SQLiteLeaseStore.map(error))
+                            }
+                            if case .success = outcome {
+                                sequence = jobSequence
+                            } else {
+                                try rollback.execute()  // only this job's writes are undone
+                            }
+                            try release.execute()
+                            results.append(outcome)
                         }
-                        try release.execute()
-                        results.append(outcome)
                     }
                     if sequence != start {
                         try db.cachedStatement(sql: "UPDATE lessor_meta SET value = ? WHERE key = 'sequence'").execute(arguments: [sequence])
                     }
                     return results
                 }
+            } catch let failed as SoleJobFailed {
+                results = [.failure(failed.error)]
             } catch {
                 // The shared transaction did not commit: nothing of this batch is stored.
                 let failure = SQLiteLeaseStore.map(error)
@@ -384,4 +396,9 @@ final class GroupCommitter: Sendable {
             }
         }
     }
+}
+
+/// Carries a lone job's own error out of its rolled-back transaction.
+private struct SoleJobFailed: Error {
+    var error: LeaseStoreError
 }
