@@ -8,27 +8,7 @@ import Testing
 @Suite("DECLINE quarantines an address", .needsNetworkNamespaces, .timeLimit(.minutes(3)))
 struct DeclineTests {
     /// Pool .100–.102 on a fresh server: the first address handed out is .100, the squatted one.
-    static let configuration = """
-        log_level: debug
-        store:
-          provider: sqlite
-          path: leases.sqlite
-        server4:
-          listen:
-            - interface: br0
-          identity: client-id
-          offer_hold: 10s
-          decline_quarantine: 1h
-          subnets:
-            - name: lan
-              subnet: 192.0.2.0/24
-              interface: br0
-              pools: [192.0.2.100-192.0.2.102]
-              lease_time: 1h
-              server_id: 192.0.2.1
-          plugins: [server_id, netmask, lease_time, range]
-
-        """
+    static let configuration = lanConfiguration(pool: "192.0.2.100-192.0.2.102", server4: ["decline_quarantine: 1h"])
 
     static let squatted = "192.0.2.100"
 

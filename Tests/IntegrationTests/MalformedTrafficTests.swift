@@ -8,26 +8,7 @@ import Testing
 /// still running and serves a real client, and it shuts down cleanly having counted them.
 @Suite("Malformed traffic", .needsNetworkNamespaces, .timeLimit(.minutes(3)))
 struct MalformedTrafficTests {
-    static let configuration = """
-        log_level: debug
-        store:
-          provider: sqlite
-          path: leases.sqlite
-        server4:
-          listen:
-            - interface: br0
-          identity: client-id
-          offer_hold: 10s
-          subnets:
-            - name: lan
-              subnet: 192.0.2.0/24
-              interface: br0
-              pools: [192.0.2.100-192.0.2.149]
-              lease_time: 1h
-              server_id: 192.0.2.1
-          plugins: [server_id, netmask, lease_time, range]
-
-        """
+    static let configuration = lanConfiguration()
 
     static let datagrams = 2000
 

@@ -9,31 +9,12 @@ import Testing
 struct RealClientTests {
     /// One link, 192.0.2.0/24, pool .100–.149; short times so renewals come within seconds.
     static func configuration() -> String {
-        """
-        log_level: debug
-        store:
-          provider: sqlite
-          path: leases.sqlite
-        server4:
-          listen:
-            - interface: br0
-          identity: client-id
-          offer_hold: 10s
-          subnets:
-            - name: lan
-              subnet: 192.0.2.0/24
-              interface: br0
-              pools: [192.0.2.100-192.0.2.149]
-              lease_time: 20s
-              renewal_time: 5s
-              rebinding_time: 10s
-              server_id: 192.0.2.1
-              routers: [192.0.2.1]
-              dns_servers: [192.0.2.53]
-              domain_name: example.com
-          plugins: [server_id, netmask, router, dns, lease_time, range]
-
-        """
+        lanConfiguration(
+            subnet: [
+                "lease_time: 20s", "renewal_time: 5s", "rebinding_time: 10s", "routers: [192.0.2.1]",
+                "dns_servers: [192.0.2.53]", "domain_name: example.com",
+            ],
+            plugins: "[server_id, netmask, router, dns, lease_time, range]")
     }
 
     static let leaseTime: TimeInterval = 20

@@ -10,31 +10,7 @@ struct ReservationTests {
     static let reservedMAC = "00:00:5e:00:53:21"
     static let reservedAddress = "192.0.2.50"
 
-    static let configuration = """
-        log_level: debug
-        store:
-          provider: sqlite
-          path: leases.sqlite
-        server4:
-          listen:
-            - interface: br0
-          identity: client-id
-          offer_hold: 10s
-          subnets:
-            - name: lan
-              subnet: 192.0.2.0/24
-              interface: br0
-              pools: [192.0.2.100-192.0.2.149]
-              lease_time: 1h
-              server_id: 192.0.2.1
-          plugins:
-            - server_id
-            - netmask
-            - lease_time
-            - static: static.yaml
-            - range
-
-        """
+    static let configuration = lanConfiguration(plugins: "[server_id, netmask, lease_time, {static: static.yaml}, range]")
 
     @Test func aReservedAddressGoesToItsClientAndNeverToAnother() async throws {
         try await Lab.run("reserve") { lab in
