@@ -132,10 +132,6 @@ public actor IPv4Allocator {
         for case .ipv4(let address) in after { markTaken(address) }
     }
 
-    public func statistics() -> [(pool: String, size: Int, taken: Int)] {
-        poolOrder.compactMap { name in pools[name].map { (name, $0.size, $0.takenCount) } }
-    }
-
     public func contains(_ address: IPv4Address, in poolNames: [String]) -> Bool {
         poolNames.contains { pools[$0]?.contains(address) == true }
     }

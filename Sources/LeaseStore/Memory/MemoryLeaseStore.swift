@@ -143,9 +143,6 @@ public actor MemoryLeaseStore: LeaseStore {
         return report
     }
 
-    /// Number of clients with at least one lease (for tests and statistics).
-    public var clientCount: Int { records.count }
-
     private func apply(_ plan: CommitPlan, to client: ClientID) {
         for resource in plan.freed where holders[resource] == client { holders[resource] = nil }
         for resource in plan.claimed { holders[resource] = client }

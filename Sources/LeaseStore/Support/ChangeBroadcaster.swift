@@ -72,7 +72,6 @@ package final class ChangeBroadcaster: Sendable {
         for waiter in waiters { waiter.resume(returning: nil) }
     }
 
-    package var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
     fileprivate func next(_ id: Int) async -> LeaseChangeEvent? {
         await withTaskCancellationHandler {

@@ -60,5 +60,4 @@ package final class TokenLedger: Sendable {
         _ = state.withLock { $0.outstanding.removeValue(forKey: token.id) }
     }
 
-    package var outstandingCount: Int { state.withLock { $0.outstanding.count } }
 }
