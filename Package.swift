@@ -43,7 +43,11 @@ let package = Package(
         // The embedded default provider: SQLite through GRDB, WAL, group commit.
         .target(
             name: "LeaseStoreSQLite",
-            dependencies: ["LeaseStore", "DHCPWire", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "LeaseStore", "DHCPWire", .product(name: "GRDB", package: "GRDB.swift"),
+                // The C API, for the commit path's prepared statements.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         // Address and prefix pools, reservations, the allocators that turn requests into leases.

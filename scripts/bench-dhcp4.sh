@@ -128,8 +128,8 @@ lsr_ns "$BENCH_NS" ip addr add "$RLY/32" dev lo
 
 CLK_TCK=$(getconf CLK_TCK)
 
-# cpu_ticks PID: utime + stime of the whole process (all threads), in clock ticks.
-cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+# cpu_ticks PID: "utime+stime stime" of the whole process (all threads), in clock ticks.
+cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13, $13 }'; }
 # child_ticks: cutime + cstime of this shell: the CPU of every child it has waited for (perfdhcp).
 child_ticks() { sed 's/^.*) //' "/proc/$$/stat" | awk '{ print $14 + $15 }'; }
 # sys_ticks: "busy total" clock ticks of the whole machine, from /proc/stat.
@@ -295,10 +295,10 @@ run_workload() {
         PERF_WORKLOAD="$server $workload"
     fi
     lsr_log "$server $workload: perfdhcp ${args[*]} $SRV"
-    local k0 k1 s0 s1 t0 t1
-    read -r s0 t0 < <(sys_ticks); k0=$(child_ticks); c0=$(cpu_ticks "$pid")
+    local k0 k1 s0 s1 t0 t1 ks0 ks1
+    read -r s0 t0 < <(sys_ticks); k0=$(child_ticks); read -r c0 ks0 < <(cpu_ticks "$pid")
     timeout $((secs + 30)) ip netns exec "$BENCH_NS" perfdhcp "${args[@]}" "$SRV" >"$log" 2>&1 || rc=$?
-    c1=$(cpu_ticks "$pid"); k1=$(child_ticks); read -r s1 t1 < <(sys_ticks)
+    read -r c1 ks1 < <(cpu_ticks "$pid"); k1=$(child_ticks); read -r s1 t1 < <(sys_ticks)
     # perfdhcp's CPU in cores, and everything else the machine did meanwhile (other processes,
     # kernel threads) as a share of all CPUs: a busy machine makes every number here worse.
     local pd_cores others
@@ -336,8 +336,10 @@ run_workload() {
     local exchanges=$(( ${ra_rcvd:-0} + (renew > 0 ? ${completed:-0} : 0) ))
     cpu_s=$(awk -v t=$((c1 - c0)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
     cpu_us=$(awk -v t=$((c1 - c0)) -v hz="$CLK_TCK" -v n="$exchanges" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else print "-" }')
+    local kernel_us
+    kernel_us=$(awk -v t=$((ks1 - ks0)) -v hz="$CLK_TCK" -v n="$exchanges" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else print "-" }')
     local per_s; per_s=$(awk -v d="${completed:-0}" -v s="$secs" 'BEGIN { printf "%.0f", d / s }')
-    ROWS+=("$server|$workload|$rate|$per_s|$drop|${do_avg:--}|${ra_avg:--}|${p50:--}|${p99:--}|${ra_max:--}|$cpu_us|$exchanges|$cpu_s|$(( ${ra_rcvd:-0} ))|$pd_cores|$others")
+    ROWS+=("$server|$workload|$rate|$per_s|$drop|${do_avg:--}|${ra_avg:--}|${p50:--}|${p99:--}|${ra_max:--}|$cpu_us|$exchanges|$cpu_s|$(( ${ra_rcvd:-0} ))|$pd_cores|$others|$kernel_us")
     CPU_PER_LEASE["$server|$workload"]=$cpu_us
 }
 
@@ -367,16 +369,16 @@ echo "DHCPv4 benchmark: perfdhcp $(perfdhcp -v 2>&1 | awk 'NR == 1') in relay mo
 echo "$(nproc) CPUs, $BENCH_CLIENTS clients, fresh store per run; lessor: $LESSOR; kea-dhcp4: $KEA_VERSION"
 echo "Each run: perfdhcp -4 -l $RLY -r RATE -p SECONDS -n RATE*SECONDS -R $BENCH_CLIENTS -W 200000 [-x t] [-f RATE] $SRV"
 echo
-fmt='%-13s %-10s %8s %7s %6s %7s %7s %7s %7s %8s %9s %6s %6s\n'
+fmt='%-13s %-10s %8s %7s %6s %7s %7s %7s %7s %8s %9s %7s %6s %6s\n'
 # shellcheck disable=SC2059
-printf "$fmt" server workload offered/s done/s drop% "DO avg" "RA avg" "RA p50" "RA p99" "RA max" "CPU us/ex" "pd cpu" "others"
+printf "$fmt" server workload offered/s done/s drop% "DO avg" "RA avg" "RA p50" "RA p99" "RA max" "CPU us/ex" "of sys" "pd cpu" "others"
 # shellcheck disable=SC2059
-printf "$fmt" "" "" "" "" "" ms ms ms ms ms "" cores "%" | sed 's/ *$//'
+printf "$fmt" "" "" "" "" "" ms ms ms ms ms "" "us/ex" cores "%" | sed 's/ *$//'
 busy=0
 for row in "${ROWS[@]}"; do
-    IFS='|' read -r server workload rate per_s drop do_avg ra_avg p50 p99 ra_max cpu_us _ _ _ pd_cores others <<<"$row"
+    IFS='|' read -r server workload rate per_s drop do_avg ra_avg p50 p99 ra_max cpu_us _ _ _ pd_cores others kernel_us <<<"$row"
     # shellcheck disable=SC2059
-    printf "$fmt" "$server" "$workload" "$rate" "$per_s" "$drop" "$do_avg" "$ra_avg" "$p50" "$p99" "$ra_max" "$cpu_us" "$pd_cores" "$others"
+    printf "$fmt" "$server" "$workload" "$rate" "$per_s" "$drop" "$do_avg" "$ra_avg" "$p50" "$p99" "$ra_max" "$cpu_us" "$kernel_us" "$pd_cores" "$others"
     if [[ $others =~ ^[0-9]+$ ]] && (( others > 15 )); then busy=1; fi
 done
 echo
@@ -386,7 +388,8 @@ echo "renew@R: DORA at R/s plus renewals (REQUEST with ciaddr of an acquired lea
 echo "  done/s, drop% and latency are the renewals'; CPU is per completed exchange, DORA or renewal
   (a server's cost per exchange falls as its load rises, so this is not a per-renewal price)."
 echo "sat@R: offered R/s (perfdhcp itself tops out near 10,000 exchanges/s on 2 cores); no -x t, so"
-echo "  no percentiles. CPU us/ex: server user+sys time (/proc/PID/stat) / completed exchanges.
+echo "  no percentiles. CPU us/ex: server user+sys time (/proc/PID/stat) / completed exchanges; of sys:
+  the part spent in the kernel (socket calls, wake-ups, fsync), which no server code avoids.
 pd cpu: perfdhcp's CPU in cores; others: CPU used by anything else (other processes, kernel
   threads such as ksoftirqd carrying the packets at high rates) as % of all $(nproc) CPUs."
 if (( busy )); then

@@ -64,11 +64,15 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
     private let handlers = ExpiryHandlers()
     private let committer: GroupCommitter
     private let cache: ClientCache
+    /// Set by `close`: every call then fails as unavailable instead of answering from memory.
+    private let closed = Atomic<Bool>(false)
 
     /// Opens (creating if needed) and migrates the database. Throws `unavailable` for a file
     /// that is not a Lessor database, has a newer schema, or cannot be opened.
     public init(_ configuration: Configuration) throws(LeaseStoreError) {
         self.configuration = configuration
+        let cache = ClientCache(capacity: configuration.cacheCapacity)
+        self.cache = cache
         var config = GRDB.Configuration()
         config.maximumReaderCount = max(1, configuration.maxReaders)
         config.busyMode = .timeout(5)
@@ -89,6 +93,11 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
                 }
             }
             try SQLiteSchema.migrator.migrate(database)
+            if configuration.cacheCapacity > 0, let clients = try database.read({ db in
+                try SQLiteRows.allClients(db, limit: configuration.cacheCapacity)
+            }) {
+                cache.load(clients)
+            }
         } catch let error as LeaseStoreError {
             throw error
         } catch {
@@ -96,15 +105,12 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
         }
         ledger = TokenLedger(timeout: configuration.options.tokenTimeout, clock: configuration.options.clock)
         let broadcaster = ChangeBroadcaster()
-        let cache = ClientCache(capacity: configuration.cacheCapacity)
         self.broadcaster = broadcaster
-        self.cache = cache
         committer = GroupCommitter(
-            database: database, maxBatch: configuration.maxBatch, commitDelay: configuration.commitDelay,
+            database: database, cache: cache, maxBatch: configuration.maxBatch, commitDelay: configuration.commitDelay,
             gatherBelow: configuration.gatherBelow,
             committed: { job in
-                if let client = job.client { cache.store(client, version: job.version, leases: job.leases) }
-                for client in job.touched { cache.invalidate(client) }
+                for (client, state) in job.written { cache.store(client, state) }
                 broadcaster.publish(job.changes)
             })
     }
@@ -112,21 +118,24 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
     // MARK: Reads
 
     public func lookup(_ client: ClientID) async throws(LeaseStoreError) -> LeaseLookup {
-        let (version, leases) = try await clientLeases(client)
-        return LeaseLookup(leases: leases, token: ledger.issue(for: client, version: version))
+        let state = try await clientLeases(client)
+        return LeaseLookup(leases: state.leases, token: ledger.issue(for: client, version: state.version))
     }
 
     public func read(_ client: ClientID) async throws(LeaseStoreError) -> [Lease] {
         try await clientLeases(client).leases
     }
 
-    private func clientLeases(_ client: ClientID) async throws(LeaseStoreError) -> (version: UInt64, leases: [Lease]) {
-        if let cached = cache.get(client) { return cached }
-        let (version, leases) = try await read { db in try SQLiteRows.clientLeases(db, client) }
+    private func clientLeases(_ client: ClientID) async throws(LeaseStoreError) -> ClientLeases {
+        guard !closed.load(ordering: .relaxed) else { throw .unavailable("the lease database \(configuration.path) is closed") }
+        // While commits fail (a dead disk, a full file system) lookups read SQLite too, so they
+        // fail alike and the server goes quiet instead of offering what it cannot record.
+        if !committer.isFailing, let cached = cache.get(client) { return cached }
+        let state = try await read { db in try SQLiteRows.clientLeases(db, client) }
         // Absent clients are cached too (version 0): a new client's DISCOVER and REQUEST then
         // read SQLite once, not twice; its first commit replaces the entry.
-        cache.fill(client, version: version, leases: leases)
-        return (version, leases)
+        cache.fill(client, state)
+        return state
     }
 
     public func holder(of resource: LeaseResource) async throws(LeaseStoreError) -> LeaseRecord? {
@@ -145,10 +154,11 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
     public func update(_ client: ClientID, leases: [Lease], token: LeaseToken, writer: String) async throws(LeaseStoreError)
         -> [Lease]
     {
+        guard !closed.load(ordering: .relaxed) else { throw .unavailable("the lease database \(configuration.path) is closed") }
         try ledger.check(token, for: client)
         let now = configuration.options.clock.now()
-        let outcome = await committer.submit { db, sequence throws(LeaseStoreError) in
-            try SQLiteRows.update(db, client: client, leases: leases, expectedVersion: token.version, writer: writer,
+        let outcome = await committer.submit { batch, sequence throws(LeaseStoreError) in
+            try SQLiteRows.update(batch, client: client, leases: leases, expectedVersion: token.version, writer: writer,
                                   sequence: &sequence, now: now)
         }
         switch outcome {
@@ -173,8 +183,8 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
     public func reclaimExpired(limit: Int, timeBudget: Duration) async throws(LeaseStoreError) -> ReclaimReport {
         let now = configuration.options.clock.now()
         let hold = configuration.options.expiredHoldTime
-        let outcome = await committer.submit { db, sequence throws(LeaseStoreError) in
-            try SQLiteRows.reclaim(db, now: now, hold: hold, limit: limit, timeBudget: timeBudget, sequence: &sequence)
+        let outcome = await committer.submit { batch, sequence throws(LeaseStoreError) in
+            try SQLiteRows.reclaim(batch, now: now, hold: hold, limit: limit, timeBudget: timeBudget, sequence: &sequence)
         }
         let result = try outcome.get()
         await handlers.deliver(result.notices)
@@ -193,7 +203,9 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
 
     /// Waits for queued commits, ends change streams and closes the file.
     public func close() async {
+        closed.store(true, ordering: .relaxed)
         await committer.drain()
+        committer.releaseStatements()
         broadcaster.finish()
         try? database.close()
     }
@@ -239,22 +251,38 @@ public final class SQLiteLeaseStore: LeaseStore, Sendable {
 
 /// The result of one job inside a group commit.
 struct JobResult: Sendable {
+    /// An update's answer: the client's leases after it.
     var leases: [Lease] = []
-    /// For the cache: the client written and its version after the job (update jobs).
-    var client: ClientID?
-    var version: UInt64 = 0
-    /// For the cache: clients whose leases the job changed some other way (expiry).
-    var touched: [ClientID] = []
+    /// Every client the job wrote, as stored after it (for the cache and later jobs of the batch).
+    var written: [(client: ClientID, state: ClientLeases)] = []
     var changes: [LeaseChange] = []
     var notices: [ExpiryNotice] = []
     var report = ReclaimReport()
+}
+
+/// What the jobs of one group commit share: the open transaction, its prepared statements,
+/// and the clients earlier jobs of the batch wrote, so a later job compares against those
+/// without reading its own rows back.
+struct WriteBatch {
+    let db: Database
+    let statements: WriterStatements
+    let cache: ClientCache
+    fileprivate(set) var written: [ClientID: ClientLeases] = [:]
+
+    /// The client as this transaction sees it: written earlier in the batch, else the complete
+    /// cache (exact: it holds every commit), else SQLite.
+    func current(_ client: ClientID) throws -> ClientLeases {
+        if let state = written[client] { return state }
+        if let state = cache.exact(client) { return state }
+        return try statements.readClient(client)
+    }
 }
 
 /// Batches write jobs into shared transactions. While one transaction is being written and
 /// synced, new jobs queue; the next transaction takes all of them (up to `maxBatch`). Each job
 /// runs in a savepoint, so its failure rolls back only its own writes.
 final class GroupCommitter: Sendable {
-    typealias Job = @Sendable (Database, inout UInt64) throws(LeaseStoreError) -> JobResult
+    typealias Job = @Sendable (WriteBatch, inout UInt64) throws(LeaseStoreError) -> JobResult
 
     private struct Pending {
         var job: Job
@@ -267,20 +295,35 @@ final class GroupCommitter: Sendable {
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
+    /// State of the commit loop, touched only on `queue`.
+    private final class WriterState: @unchecked Sendable {
+        var statements: WriterStatements?
+        /// The last committed sequence number; nil after a failed transaction (read it again).
+        var sequence: UInt64?
+    }
+
     private let database: DatabasePool
+    private let cache: ClientCache
     private let maxBatch: Int
     private let state = Mutex(State())
     /// The commit loop runs here and writes synchronously: no task hops per batch.
     private let queue = DispatchQueue(label: "lessor.sqlite.group-commit")
+    private let writer = WriterState()
     /// Told of each committed job, in commit order (cache, change stream).
     private let committed: @Sendable (JobResult) -> Void
+    private let failing = Atomic<Bool>(false)
+
+    /// Whether the last transaction failed as a whole (not one job's conflict): the database
+    /// itself is in trouble until a transaction commits again.
+    var isFailing: Bool { failing.load(ordering: .relaxed) }
 
     private let commitDelay: Duration
     private let gatherBelow: Int
 
-    init(database: DatabasePool, maxBatch: Int, commitDelay: Duration, gatherBelow: Int,
+    init(database: DatabasePool, cache: ClientCache, maxBatch: Int, commitDelay: Duration, gatherBelow: Int,
          committed: @escaping @Sendable (JobResult) -> Void) {
         self.database = database
+        self.cache = cache
         self.maxBatch = max(1, maxBatch)
         self.commitDelay = commitDelay
         self.gatherBelow = gatherBelow
@@ -311,6 +354,14 @@ final class GroupCommitter: Sendable {
         }
     }
 
+    /// Finalizes the prepared statements (before the database closes; call after `drain`).
+    func releaseStatements() {
+        queue.sync {
+            guard writer.statements != nil else { return }
+            database.writeWithoutTransaction { _ in writer.statements = nil }
+        }
+    }
+
     private func flushLoop() {
         var gathered = false
         while true {
@@ -337,63 +388,76 @@ final class GroupCommitter: Sendable {
                 for waiter in idleWaiters { waiter.resume() }
                 return
             }
-            let jobs = batch.map { $0.job }
-            let results: [Result<JobResult, LeaseStoreError>]
-            do {
-                results = try database.write { db in
-                    // Cached statements throughout: GRDB's `execute(sql:)` and `inSavepoint` parse
-                    // and authorise SQL on every call, which dominated the commit path.
-                    var sequence = try UInt64.fetchOne(
-                        db.cachedStatement(sql: "SELECT value FROM lessor_meta WHERE key = 'sequence'")) ?? 0
-                    let start = sequence
-                    var results: [Result<JobResult, LeaseStoreError>] = []
-                    results.reserveCapacity(jobs.count)
-                    if jobs.count == 1, let job = jobs.first {
-                        // Alone in its transaction, a job needs no savepoint: if it fails, the
-                        // whole transaction is rolled back (SoleJobFailed below) — the same thing.
-                        do {
-                            results.append(.success(try job(db, &sequence)))
-                        } catch {
-                            throw SoleJobFailed(error: error as? LeaseStoreError ?? SQLiteLeaseStore.map(error))
-                        }
-                    } else {
-                        let savepoint = try db.cachedStatement(sql: "SAVEPOINT job")
-                        let release = try db.cachedStatement(sql: "RELEASE job")
-                        let rollback = try db.cachedStatement(sql: "ROLLBACK TO job")
-                        for job in jobs {
-                            var jobSequence = sequence
-                            try savepoint.execute()
-                            let outcome: Result<JobResult, LeaseStoreError>
-                            do {
-                                outcome = .success(try job(db, &jobSequence))
-                            } catch {
-                                outcome = .failure(error as? LeaseStoreError ?? SQLiteLeaseStore.map(error))
-                            }
-                            if case .success = outcome {
-                                sequence = jobSequence
-                            } else {
-                                try rollback.execute()  // only this job's writes are undone
-                            }
-                            try release.execute()
-                            results.append(outcome)
-                        }
-                    }
-                    if sequence != start {
-                        try db.cachedStatement(sql: "UPDATE lessor_meta SET value = ? WHERE key = 'sequence'").execute(arguments: [sequence])
-                    }
-                    return results
-                }
-            } catch let failed as SoleJobFailed {
-                results = [.failure(failed.error)]
-            } catch {
-                // The shared transaction did not commit: nothing of this batch is stored.
-                let failure = SQLiteLeaseStore.map(error)
-                results = Array(repeating: .failure(failure), count: batch.count)
-            }
+            let results = commit(batch.map { $0.job })
             for (pending, result) in zip(batch, results) {
                 if case .success(let job) = result { committed(job) }
                 pending.continuation.resume(returning: result)
             }
+        }
+    }
+
+    /// Runs the jobs in one transaction; one result per job.
+    private func commit(_ jobs: [Job]) -> [Result<JobResult, LeaseStoreError>] {
+        var committedSequence: UInt64?
+        do {
+            let results = try database.write { db -> [Result<JobResult, LeaseStoreError>] in
+                if writer.statements == nil { writer.statements = try WriterStatements(db) }
+                guard let statements = writer.statements else { return [] }
+                var sequence: UInt64
+                if let known = writer.sequence {
+                    sequence = known
+                } else {
+                    sequence = try statements.readSequence.step() ? UInt64(bitPattern: statements.readSequence.integer(0)) : 0
+                    statements.readSequence.reset()
+                }
+                let start = sequence
+                var batch = WriteBatch(db: db, statements: statements, cache: cache)
+                var results: [Result<JobResult, LeaseStoreError>] = []
+                results.reserveCapacity(jobs.count)
+                if jobs.count == 1, let job = jobs.first {
+                    // Alone in its transaction, a job needs no savepoint: if it fails, the
+                    // whole transaction is rolled back (SoleJobFailed below) — the same thing.
+                    do {
+                        results.append(.success(try job(batch, &sequence)))
+                    } catch {
+                        throw SoleJobFailed(error: error as? LeaseStoreError ?? SQLiteLeaseStore.map(error))
+                    }
+                } else {
+                    for job in jobs {
+                        var jobSequence = sequence
+                        try statements.savepoint.run()
+                        let outcome: Result<JobResult, LeaseStoreError>
+                        do {
+                            let result = try job(batch, &jobSequence)
+                            outcome = .success(result)
+                            sequence = jobSequence
+                            for (client, state) in result.written { batch.written[client] = state }
+                        } catch {
+                            outcome = .failure(error as? LeaseStoreError ?? SQLiteLeaseStore.map(error))
+                            try statements.rollbackToSavepoint.run()  // only this job's writes are undone
+                        }
+                        try statements.releaseSavepoint.run()
+                        results.append(outcome)
+                    }
+                }
+                if sequence != start {
+                    try statements.writeSequence.bind(.integer(Int64(bitPattern: sequence))).run()
+                }
+                committedSequence = sequence
+                return results
+            }
+            writer.sequence = committedSequence
+            failing.store(false, ordering: .relaxed)
+            return results
+        } catch let failed as SoleJobFailed {
+            writer.sequence = nil
+            if failed.error.kind == .transport || failed.error.kind == .unavailable { failing.store(true, ordering: .relaxed) }
+            return [.failure(failed.error)]
+        } catch {
+            // The shared transaction did not commit: nothing of this batch is stored.
+            writer.sequence = nil
+            failing.store(true, ordering: .relaxed)
+            return Array(repeating: .failure(SQLiteLeaseStore.map(error)), count: jobs.count)
         }
     }
 }

@@ -5,31 +5,47 @@ import LeaseStore
 /// Row-level reads and writes of the SQLite provider. Everything here runs inside a GRDB
 /// access block (a read snapshot or the group commit's transaction).
 enum SQLiteRows {
-    static func encode(_ lease: Lease) -> Data { Data(LeaseBinaryCodec.encode(lease)) }
-
-    static func decode(_ data: Data) throws(LeaseStoreError) -> Lease {
-        do { return try LeaseBinaryCodec.decode(data) } catch {
+    static func decode(_ bytes: some Collection<UInt8>) throws(LeaseStoreError) -> Lease {
+        do { return try LeaseBinaryCodec.decode(bytes) } catch {
             throw .unavailable("a stored lease cannot be decoded (corrupt database?): \(error)")
         }
     }
 
     /// The client's version and leases in one statement, so they are from one snapshot even
     /// when read outside a transaction.
-    static func clientLeases(_ db: Database, _ client: ClientID) throws -> (version: UInt64, leases: [Lease]) {
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT c.version, l.body FROM clients c LEFT JOIN leases l ON l.client_key = c.key
-                    WHERE c.key = ? ORDER BY l.kind, l.iaid
-                    """),
-            arguments: [Data(client.storageKey)])
-        var version: UInt64 = 0
-        var leases: [Lease] = []
+    static func clientLeases(_ db: Database, _ client: ClientID) throws -> ClientLeases {
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: clientLeasesSQL), arguments: [Data(client.storageKey)])
+        var state = ClientLeases(version: 0, leases: [])
         while let row = try rows.next() {
-            version = row[0]
-            if let body: Data = row[1] { leases.append(try decode(body)) }
+            state.version = row[0]
+            if let body: Data = row[1] { state.leases.append(try decode(body)) }
         }
-        return (version, leases)
+        return state
+    }
+
+    static let clientLeasesSQL = """
+        SELECT c.version, l.body FROM clients c LEFT JOIN leases l ON l.client_key = c.key
+        WHERE c.key = ? ORDER BY l.kind, l.iaid
+        """
+
+    /// Every client with its leases, for the complete cache at open; nil when there are more
+    /// than `limit` clients.
+    static func allClients(_ db: Database, limit: Int) throws -> [ClientID: ClientLeases]? {
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM clients") ?? 0
+        guard count <= limit else { return nil }
+        var clients: [ClientID: ClientLeases] = [:]
+        clients.reserveCapacity(count)
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT c.key, c.version, l.body FROM clients c JOIN leases l ON l.client_key = c.key ORDER BY c.key, l.kind, l.iaid")
+        while let row = try rows.next() {
+            let key: Data = row[0]
+            guard let client = ClientID(storageKey: key) else {
+                throw LeaseStoreError.unavailable("a stored client key cannot be decoded (corrupt database?)")
+            }
+            let body: Data = row[2]
+            clients[client, default: ClientLeases(version: row[1], leases: [])].leases.append(try decode(body))
+        }
+        return clients
     }
 
     static func holder(_ db: Database, _ resource: LeaseResource) throws -> LeaseRecord? {
@@ -79,40 +95,44 @@ enum SQLiteRows {
         guard let client = ClientID(storageKey: key) else {
             throw LeaseStoreError.unavailable("a stored client key cannot be decoded (corrupt database?)")
         }
-        return LeaseRecord(client: client, lease: try decode(row["body"]))
+        let body: Data = row["body"]
+        return LeaseRecord(client: client, lease: try decode(body))
     }
 
     // MARK: Writes (inside the group commit's transaction)
 
     static func update(
-        _ db: Database, client: ClientID, leases: [Lease], expectedVersion: UInt64, writer: String,
+        _ batch: WriteBatch, client: ClientID, leases: [Lease], expectedVersion: UInt64, writer: String,
         sequence: inout UInt64, now: Date
     ) throws(LeaseStoreError) -> JobResult {
         try guarded {
-            let current = try clientLeases(db, client)
+            let current = try batch.current(client)
             guard current.version == expectedVersion else {
                 throw LeaseStoreError.conflict("\(client) changed since the lookup")
             }
             let plan = try CommitPlan.update(
                 client: client, old: current.leases, new: leases, writer: writer, version: sequence + 1, now: now)
-            if plan.isEmpty { return JobResult(leases: current.leases, client: client, version: current.version) }
-            let key = Data(client.storageKey)
+            if plan.isEmpty { return JobResult(leases: current.leases) }
+            let key = client.storageKey
+            let holder = batch.statements.resourceHolder
             for resource in plan.claimed {
-                let holder = try Data.fetchOne(
-                    db.cachedStatement(sql: "SELECT client_key FROM lease_resources WHERE resource = ?"),
-                    arguments: [Data(resource.storageKey)])
-                if let holder, holder != key { throw LeaseStoreError.addressInUse(resource) }
+                if let holding = try holder.bind(.blob(resource.storageKey)).firstBlob(), holding != key {
+                    throw LeaseStoreError.addressInUse(resource)
+                }
             }
             sequence += 1
-            try apply(db, plan: plan, client: client, version: sequence)
-            return JobResult(leases: plan.leases, client: client, version: sequence, changes: plan.changes)
+            try apply(batch.statements, plan: plan, client: client, version: sequence)
+            return JobResult(
+                leases: plan.leases, written: [(client, ClientLeases(version: sequence, leases: plan.leases))],
+                changes: plan.changes)
         }
     }
 
     static func reclaim(
-        _ db: Database, now: Date, hold: Duration, limit: Int, timeBudget: Duration, sequence: inout UInt64
+        _ batch: WriteBatch, now: Date, hold: Duration, limit: Int, timeBudget: Duration, sequence: inout UInt64
     ) throws(LeaseStoreError) -> JobResult {
         try guarded {
+            let db = batch.db
             let started = ContinuousClock.now
             var result = JobResult()
             let chunk = 64
@@ -143,13 +163,15 @@ enum SQLiteRows {
                 }
                 let before = result.changes.count
                 for (client, keys) in due {
-                    let current = try clientLeases(db, client)
+                    // Read back from SQLite, not the batch view: this job's own earlier chunks
+                    // wrote rows the view does not know yet.
+                    let current = try batch.statements.readClient(client)
                     let (plan, notices) = CommitPlan.expiry(
                         client: client, old: current.leases, due: keys, hold: hold, version: sequence + 1, now: now)
                     guard !plan.isEmpty else { continue }
                     sequence += 1
-                    try apply(db, plan: plan, client: client, version: sequence)
-                    result.touched.append(client)
+                    try apply(batch.statements, plan: plan, client: client, version: sequence)
+                    result.written.append((client, ClientLeases(version: sequence, leases: plan.leases)))
                     result.changes += plan.changes
                     result.notices += notices
                     for notice in notices {
@@ -165,56 +187,44 @@ enum SQLiteRows {
     /// Writes a planned commit: lease rows, their resource rows (all removals first, then
     /// insertions, so an element may move between leases of one client), and the client's
     /// version. A renewal that keeps its elements leaves the resource rows alone.
-    private static func apply(_ db: Database, plan: CommitPlan, client: ClientID, version: UInt64) throws {
-        let key = Data(client.storageKey)
+    private static func apply(_ statements: WriterStatements, plan: CommitPlan, client: ClientID, version: UInt64) throws {
+        let key = client.storageKey
         var reindex: [Lease] = []
         for change in plan.changes {
             let lease = change.lease
-            let keyArguments: StatementArguments = [key, Int(lease.kind.rawValue), Int64(lease.iaid)]
             switch change.kind {
             case .created:
                 reindex.append(lease)
             case .updated, .expired:
                 if let previous = change.previous, Set(previous.resources) != Set(lease.resources) {
-                    try execute(db, "DELETE FROM lease_resources WHERE client_key = ? AND kind = ? AND iaid = ?", arguments: keyArguments)
+                    try statements.deleteResources.bind(.blob(key), .integer(Int64(lease.kind.rawValue)), .integer(Int64(lease.iaid))).run()
                     reindex.append(lease)
                 }
             case .deleted:
-                try execute(db, "DELETE FROM lease_resources WHERE client_key = ? AND kind = ? AND iaid = ?", arguments: keyArguments)
-                try execute(db, "DELETE FROM leases WHERE client_key = ? AND kind = ? AND iaid = ?", arguments: keyArguments)
+                try statements.deleteResources.bind(.blob(key), .integer(Int64(lease.kind.rawValue)), .integer(Int64(lease.iaid))).run()
+                try statements.deleteLease.bind(.blob(key), .integer(Int64(lease.kind.rawValue)), .integer(Int64(lease.iaid))).run()
             }
         }
         if plan.leases.isEmpty {
-            try execute(db, "DELETE FROM clients WHERE key = ?", arguments: [key])
+            try statements.deleteClient.bind(.blob(key)).run()
             return
         }
-        try execute(
-            db, "INSERT INTO clients (key, version) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET version = excluded.version",
-            arguments: [key, version])
+        try statements.upsertClient.bind(.blob(key), .integer(Int64(bitPattern: version))).run()
         for change in plan.changes where change.kind != .deleted {
             let lease = change.lease
-            try execute(
-                db, """
-                    INSERT OR REPLACE INTO leases (client_key, kind, iaid, state, expires_at, owner, pool, version, body)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    key, Int(lease.kind.rawValue), Int64(lease.iaid), Int(lease.state.rawValue),
-                    lease.expiresAt.timeIntervalSinceReferenceDate, lease.owner, lease.pool, lease.version, encode(lease),
-                ])
+            try statements.upsertLease.bind(
+                .blob(key), .integer(Int64(lease.kind.rawValue)), .integer(Int64(lease.iaid)), .integer(Int64(lease.state.rawValue)),
+                .real(lease.expiresAt.timeIntervalSinceReferenceDate), .text(lease.owner), .text(lease.pool),
+                .integer(Int64(bitPattern: lease.version)), .blob(LeaseBinaryCodec.encode(lease))
+            ).run()
         }
         for lease in reindex {
             for resource in lease.resources {
-                try execute(
-                    db, "INSERT INTO lease_resources (resource, client_key, kind, iaid) VALUES (?, ?, ?, ?)",
-                    arguments: [Data(resource.storageKey), key, Int(lease.kind.rawValue), Int64(lease.iaid)])
+                try statements.insertResource.bind(
+                    .blob(resource.storageKey), .blob(key), .integer(Int64(lease.kind.rawValue)), .integer(Int64(lease.iaid))
+                ).run()
             }
         }
-    }
-
-    /// Executes through GRDB's statement cache: these run for every lease written.
-    private static func execute(_ db: Database, _ sql: String, arguments: StatementArguments) throws {
-        try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
     /// Runs `body`, passing `LeaseStoreError`s through and mapping SQLite's errors.

@@ -18,18 +18,22 @@ struct SQLiteFileTests {
 
     func client(_ n: UInt8) -> ClientID { .hardware(HardwareAddress(bytes: [2, 0, 0, 0, 0, n])!) }
 
+    /// Commits one lease for each of 40 clients into a new file and closes it.
+    func writeFortyClients(_ path: String) async throws -> [ClientID: [Lease]] {
+        var written: [ClientID: [Lease]] = [:]
+        let store = try open(path)
+        for n in 1...40 as ClosedRange<UInt8> {
+            let lookup = try await store.lookup(client(n))
+            written[client(n)] = try await store.update(client(n), leases: [lease(n)], token: lookup.token, writer: "range")
+        }
+        await store.close()
+        return written
+    }
+
     @Test func reopeningGivesBackEveryCommittedLease() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("leases.sqlite")
-        var written: [ClientID: [Lease]] = [:]
-        do {
-            let store = try open(path)
-            for n in 1...40 as ClosedRange<UInt8> {
-                let lookup = try await store.lookup(client(n))
-                written[client(n)] = try await store.update(client(n), leases: [lease(n)], token: lookup.token, writer: "range")
-            }
-            await store.close()
-        }
+        let written = try await writeFortyClients(path)
         let reopened = try open(path)
         for (client, leases) in written {
             #expect(try await reopened.read(client) == leases)
@@ -40,6 +44,35 @@ struct SQLiteFileTests {
         let lookup = try await reopened.lookup(client(1))
         let after = try await reopened.update(client(1), leases: [lease(99)], token: lookup.token, writer: "range")
         #expect(after[0].version > maxBefore)
+        await reopened.close()
+    }
+
+    /// At open the whole database is loaded into memory when it fits the cache (lookups then
+    /// never read SQLite), and read on demand when it does not: both must answer the same.
+    @Test(arguments: [1_000, 10])
+    func reopeningWithACacheLargerOrSmallerThanTheDatabase(_ capacity: Int) async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("leases.sqlite")
+        let written = try await writeFortyClients(path)
+        let reopened = try SQLiteLeaseStore(.init(path: path, options: LeaseStoreOptions(clock: clock), cacheCapacity: capacity))
+        for (client, leases) in written {
+            #expect(try await reopened.read(client) == leases)
+        }
+        #expect(try await reopened.read(client(200)).isEmpty)
+        // A stale token is refused and a fresh one works, for a client loaded at open.
+        let stale = try await reopened.lookup(client(7))
+        let fresh = try await reopened.lookup(client(7))
+        _ = try await reopened.update(client(7), leases: [lease(107)], token: fresh.token, writer: "range")
+        let refused = await #expect(throws: LeaseStoreError.self) {
+            try await reopened.update(client(7), leases: [lease(108)], token: stale.token, writer: "range")
+        }
+        #expect(refused?.kind == .conflict)
+        // An address a loaded client holds cannot go to another client.
+        let other = try await reopened.lookup(client(201))
+        let taken = await #expect(throws: LeaseStoreError.self) {
+            try await reopened.update(client(201), leases: [lease(9)], token: other.token, writer: "range")
+        }
+        #expect(taken?.kind == .addressInUse(.ipv4(IPv4Address(192, 0, 2, 9))))
         await reopened.close()
     }
 
