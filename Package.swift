@@ -2,8 +2,7 @@
 import PackageDescription
 
 // Module layout follows ../shared/DESIGN.md §2: one concern per module, arrows only
-// point at what a module may import. Later issues add
-// LessorControl, Dashboard, CNCurses and LeaseStorePostgres beside these.
+// point at what a module may import. A later issue adds LeaseStorePostgres beside these.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
@@ -55,11 +54,29 @@ let package = Package(
             name: "Allocation",
             dependencies: ["LeaseStore", "DHCPWire", .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: strict),
+        // The control socket: the JSON-lines protocol, its server (peer-credential access,
+        // snapshots and change streams) and its client.
+        .target(
+            name: "LessorControl",
+            dependencies: [
+                "LeaseStore", "DHCPWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // `lessor top`'s pure core: model, key reducer, renderer to a cell grid, themes.
+        .target(name: "Dashboard", dependencies: ["LessorControl", "LeaseStore", "DHCPWire"], swiftSettings: strict),
+        // ncurses (wide-character build), for the one thread that draws the dashboard.
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        // The terminal: paints cell grids with ncurses, reads keys, follows resizes.
+        .target(name: "DashboardTerminal", dependencies: ["Dashboard", "CNCurses"], swiftSettings: strict),
         // The DHCP service: configuration, sockets, the per-message pipeline and the plugins.
         .target(
             name: "DHCPServer",
             dependencies: [
-                "DHCPWire", "LeaseStore", "LeaseStoreSQLite", "Allocation",
+                "DHCPWire", "LeaseStore", "LeaseStoreSQLite", "Allocation", "LessorControl",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -72,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "lessor",
             dependencies: [
-                "DHCPWire", "LeaseStore", "LeaseStoreSQLite", "DHCPServer",
+                "DHCPWire", "LeaseStore", "LeaseStoreSQLite", "DHCPServer", "LessorControl", "Dashboard", "DashboardTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -100,6 +117,12 @@ let package = Package(
         // namespaces, perfdhcp, (later) PostgreSQL and the dashboard in tmux.
         .testTarget(
             name: "IntegrationTests", dependencies: ["DHCPWire", "LeaseStore", "lessor"], swiftSettings: strict),
+        .testTarget(
+            name: "LessorControlTests", dependencies: ["LessorControl", "LeaseStore", "DHCPWire", "DHCPServer", "lessor"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DashboardTests", dependencies: ["Dashboard", "LessorControl", "LeaseStore", "DHCPWire"],
+            resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "DHCPWire", "LeaseStore"], swiftSettings: strict),
         .testTarget(
             name: "LeaseStoreTests",

@@ -1,0 +1,2 @@
+// The ncurses screen lands here (issue 4).
+import CNCurses
