@@ -14,12 +14,51 @@ struct ScreenDemoTests {
         "\(environment) '\(Paths.lessor)' debug screen-demo; echo \"demo exited $?\""
     }
 
-    @Test func paintsReadsKeysFollowsResizesAndRestoresTheTerminal() async throws {
-        let tmux = try await TmuxServer(width: 100, height: 30)
-        defer { tmux.kill() }
-        try await tmux.type(demo("TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"))
+    /// The status the shell echoed after the demo (not the command line's `$?`), or nil.
+    private static func exitStatus(_ screen: String) -> Int? {
+        screen.split(separator: "\n").lazy.compactMap { line in
+            line.hasPrefix("demo exited ") ? Int(line.dropFirst("demo exited ".count).trimmingCharacters(in: .whitespaces)) : nil
+        }.first
+    }
 
-        var screen = try await tmux.waitForScreen("the demo's first frame") { $0.contains("size: 100x30") }
+    /// The demo's whole frame is on the screen: its size line and the bottom border's last cell.
+    private static func framePainted(_ screen: String, width: Int, height: Int) -> Bool {
+        let lines = screen.components(separatedBy: "\n")
+        return screen.contains("size: \(width)x\(height)") && lines.count >= height && lines[height - 1].count == width
+            && lines[height - 1].last != " "
+    }
+
+    /// A tmux server of `width`×`height` running the demo with `environment`, and the demo's
+    /// first frame. The caller kills the server.
+    private func startDemo(_ environment: String, width: Int, height: Int) async throws -> (TmuxServer, String) {
+        let tmux = try await TmuxServer(width: width, height: height)
+        do {
+            try await tmux.type(demo(environment))
+            let screen = try await tmux.waitForScreen("the demo's first frame") {
+                Self.framePainted($0, width: width, height: height)
+            }
+            return (tmux, screen)
+        } catch {
+            tmux.kill()
+            throw error
+        }
+    }
+
+    /// Presses q and returns the shell's screen once the demo has exited 0 and the alternate
+    /// screen is left.
+    @discardableResult
+    private func quit(_ tmux: TmuxServer) async throws -> String {
+        try await tmux.press("q")
+        let screen = try await tmux.waitForScreen("the shell after q") { Self.exitStatus($0) != nil }
+        #expect(Self.exitStatus(screen) == 0)
+        #expect(try await tmux.display("#{alternate_on}") == "0", "the alternate screen was left")
+        return screen
+    }
+
+    @Test func paintsReadsKeysFollowsResizesAndRestoresTheTerminal() async throws {
+        let (tmux, firstFrame) = try await startDemo("TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8", width: 100, height: 30)
+        defer { tmux.kill() }
+        var screen = firstFrame
         var lines = screen.components(separatedBy: "\n")
         #expect(lines[0].hasPrefix("┌─ lessor screen-demo ─"))
         #expect(lines[0].hasSuffix("─┐"))
@@ -40,26 +79,22 @@ struct ScreenDemoTests {
         try await tmux.waitForScreen("a non-ASCII key") { $0.contains(#"last key: character("é")"#) }
 
         try await tmux.run(["resize-window", "-x", "120", "-y", "40"])
-        screen = try await tmux.waitForScreen("the layout at 120x40") { $0.contains("size: 120x40") }
+        screen = try await tmux.waitForScreen("the layout at 120x40") { Self.framePainted($0, width: 120, height: 40) }
         lines = screen.components(separatedBy: "\n")
         #expect(lines[0].count == 120 && lines[0].hasSuffix("─┐"))
         #expect(lines[39] == "└" + String(repeating: "─", count: 118) + "┘")
         #expect(!screen.contains("size: 100x30"))
 
-        try await tmux.press("q")
-        screen = try await tmux.waitForScreen("the shell after q") { $0.contains("demo exited 0") }
+        screen = try await quit(tmux)
         #expect(screen.contains("screen-demo: 120x40, colours 256, unicode yes"))
         #expect(!screen.contains("lessor screen-demo"), "the demo's screen is gone")
-        #expect(try await tmux.display("#{alternate_on}") == "0", "the alternate screen was left")
         #expect(try await tmux.display("#{pane_current_command}") == "sh")
     }
 
     @Test func vt100InTheCLocaleIsMonochromeASCII() async throws {
-        let tmux = try await TmuxServer(width: 100, height: 30)
+        let (tmux, firstFrame) = try await startDemo("TERM=vt100 LANG=C LC_ALL=C", width: 100, height: 30)
         defer { tmux.kill() }
-        try await tmux.type(demo("TERM=vt100 LANG=C LC_ALL=C"))
-
-        var screen = try await tmux.waitForScreen("the demo's first frame") { $0.contains("size: 100x30") }
+        var screen = firstFrame
         let lines = screen.components(separatedBy: "\n")
         #expect(lines[0].hasPrefix("+- lessor screen-demo -"))
         #expect(lines[29] == "+" + String(repeating: "-", count: 98) + "+")
@@ -72,42 +107,35 @@ struct ScreenDemoTests {
         try await tmux.run(["send-keys", "-l", "k"])
         try await tmux.waitForScreen("the key") { $0.contains(#"last key: character("k")"#) }
         try await tmux.run(["resize-window", "-x", "80", "-y", "24"])
-        screen = try await tmux.waitForScreen("the layout at 80x24") { $0.contains("size: 80x24") }
+        screen = try await tmux.waitForScreen("the layout at 80x24") { Self.framePainted($0, width: 80, height: 24) }
         #expect(screen.components(separatedBy: "\n")[23] == "+" + String(repeating: "-", count: 78) + "+")
 
-        try await tmux.press("q")
-        screen = try await tmux.waitForScreen("the shell after q") { $0.contains("demo exited 0") }
+        screen = try await quit(tmux)
         #expect(screen.contains("screen-demo: 80x24, colours mono, unicode no"))
-        #expect(try await tmux.display("#{alternate_on}") == "0")
     }
 
     @Test func noColorMeansMonochromeOnAColourTerminal() async throws {
-        let tmux = try await TmuxServer(width: 80, height: 24)
+        let (tmux, screen) = try await startDemo("NO_COLOR=1 TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8", width: 80, height: 24)
         defer { tmux.kill() }
-        try await tmux.type(demo("NO_COLOR=1 TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"))
-        try await tmux.waitForScreen("the demo's first frame") { $0.contains("colours: mono  unicode: yes") }
+        #expect(screen.contains("colours: mono  unicode: yes"))
         let escaped = try await tmux.screen(escapes: true)
         #expect(Self.colourSequences(escaped).isEmpty, "no colour escapes: \(Self.colourSequences(escaped))")
-        try await tmux.press("q")
-        try await tmux.waitForScreen("the shell after q") { $0.contains("demo exited 0") }
+        try await quit(tmux)
     }
 
     @Test func ctrlCRestoresTheTerminalAndExitsWithTheSignal() async throws {
-        let tmux = try await TmuxServer(width: 80, height: 24)
+        let (tmux, _) = try await startDemo("TERM=xterm-256color", width: 80, height: 24)
         defer { tmux.kill() }
-        try await tmux.type(demo("TERM=xterm-256color"))
-        try await tmux.waitForScreen("the demo's first frame") { $0.contains("size: 80x24") }
         try await tmux.press("C-c")
-        let screen = try await tmux.waitForScreen("the shell after Ctrl-C") { $0.contains("demo exited 130") }
+        let screen = try await tmux.waitForScreen("the shell after Ctrl-C") { Self.exitStatus($0) != nil }
+        #expect(Self.exitStatus(screen) == 128 + Int(SIGINT))
         #expect(!screen.contains("lessor screen-demo"))
         #expect(try await tmux.display("#{alternate_on}") == "0")
     }
 
     @Test func anIdleScreenUsesAlmostNoCPU() async throws {
-        let tmux = try await TmuxServer(width: 80, height: 24)
+        let (tmux, _) = try await startDemo("TERM=xterm-256color", width: 80, height: 24)
         defer { tmux.kill() }
-        try await tmux.type(demo("TERM=xterm-256color"))
-        try await tmux.waitForScreen("the demo's first frame") { $0.contains("size: 80x24") }
         let shell = try await tmux.display("#{pane_pid}")
         let demo = try await eventually("the demo's process") { () -> String? in
             let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
@@ -118,8 +146,7 @@ struct ScreenDemoTests {
         let used = try Self.cpuTicks(demo) - before
         let perSecond = sysconf(Int32(_SC_CLK_TCK))
         #expect(used * 20 < 2 * perSecond, "idle demo used \(used) ticks (of \(perSecond)/s) in 2 s: over 5% of a core")
-        try await tmux.press("q")
-        try await tmux.waitForScreen("the shell after q") { $0.contains("demo exited 0") }
+        try await quit(tmux)
     }
 
     @Test func aNonTerminalOrUnknownTERMIsAClearError() async throws {
@@ -130,9 +157,9 @@ struct ScreenDemoTests {
         let tmux = try await TmuxServer(width: 80, height: 24)
         defer { tmux.kill() }
         try await tmux.type(demo("TERM=no-such-terminal"))
-        let screen = try await tmux.waitForScreen("the error") { $0.contains("demo exited") }
+        let screen = try await tmux.waitForScreen("the error") { Self.exitStatus($0) != nil }
         #expect(screen.contains(#"unknown terminal type "no-such-terminal""#))
-        #expect(!screen.contains("demo exited 0"))
+        #expect(Self.exitStatus(screen) != 0)
     }
 
     /// The SGR sequences in a `capture-pane -e` screen that set a colour (30–38, 40–48,
