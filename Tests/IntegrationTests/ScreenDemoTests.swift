@@ -114,6 +114,37 @@ struct ScreenDemoTests {
         #expect(screen.contains("screen-demo: 80x24, colours mono, unicode no"))
     }
 
+    @Test(.enabled(if: executablePath("tic") != nil, "tic (ncurses-bin) is not installed"))
+    func aDirectColourTerminfoGetsTruecolor() async throws {
+        // ncurses-term's xterm-direct may be missing: compile an equivalent entry.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lessor-it-terminfo-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let source = directory + "/lessor-direct.src"
+        try Data(Self.directColourTerminfo.utf8).write(to: URL(fileURLWithPath: source))
+        let compiled = try await ChildProcess.run([executablePath("tic") ?? "tic", "-x", "-o", directory, source], timeout: .seconds(30))
+        try #require(compiled.succeeded, "\(compiled)")
+
+        let (tmux, screen) = try await startDemo(
+            "TERMINFO='\(directory)' TERM=lessor-direct LANG=C.UTF-8 LC_ALL=C.UTF-8", width: 80, height: 24)
+        defer { tmux.kill() }
+        #expect(screen.contains("colours: truecolor  unicode: yes"))
+        let escaped = try await tmux.screen(escapes: true)
+        #expect(escaped.contains("\u{1B}[38;2;255;215;0mwarn"), "warn in 0xFFD700")
+        #expect(escaped.contains("38;2;255;48;48mcritical"), "critical in 0xFF3030")
+        try await quit(tmux)
+    }
+
+    /// xterm-256color with direct colours, as ncurses-term's xterm-direct (semicolons in SGR 38/48).
+    static let directColourTerminfo = #"""
+        lessor-direct|xterm-256color with direct colour (Lessor tests),
+            colors#0x1000000, pairs#0x10000, RGB,
+            setaf=\E[%?%p1%{8}%<%t3%p1%d%e38;2;%p1%{65536}%/%d;%p1%{256}%/%{255}%&%d;%p1%{255}%&%d%;m,
+            setab=\E[%?%p1%{8}%<%t4%p1%d%e48;2;%p1%{65536}%/%d;%p1%{256}%/%{255}%&%d;%p1%{255}%&%d%;m,
+            use=xterm-256color,
+
+        """#
+
     @Test func noColorMeansMonochromeOnAColourTerminal() async throws {
         let (tmux, screen) = try await startDemo("NO_COLOR=1 TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8", width: 80, height: 24)
         defer { tmux.kill() }
