@@ -30,6 +30,12 @@ static inline int lessor_key_f0(void) { return KEY_F0; }
 extern int wcwidth(wchar_t c);
 static inline int lessor_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
 
+// The terminfo entry can move the cursor (`cup`): without it (TERM=dumb) nothing can be drawn.
+static inline int lessor_has_cursor_addressing(void) {
+    const char *cup = tigetstr("cup");
+    return cup != NULL && cup != (const char *)-1;
+}
+
 // The locale's character set after setlocale(LC_ALL, ""), e.g. "UTF-8" or "ANSI_X3.4-1968".
 static inline const char *lessor_codeset(void) { return nl_langinfo(CODESET); }
 #endif

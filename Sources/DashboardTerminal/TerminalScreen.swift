@@ -146,13 +146,18 @@ enum CursesThread {
         setlocale(LC_ALL, "")
         SignalGuard.install()
         // newterm, unlike initscr, returns nil for an unknown TERM instead of exiting.
+        func fail(_ error: TerminalError) {
+            SignalGuard.restore()
+            started(.failure(error))
+            mailbox.exited.signal()
+        }
         guard let term = environment["TERM"], !term.isEmpty, let output = fdopen(STDOUT_FILENO, "w"),
             let input = fdopen(STDIN_FILENO, "r"), let screen = newterm(term, output, input), let window = lessor_stdscr()
-        else {
-            SignalGuard.restore()
-            started(.failure(.unknownTerminal(environment["TERM"])))
-            mailbox.exited.signal()
-            return
+        else { return fail(.unknownTerminal(environment["TERM"])) }
+        guard lessor_has_cursor_addressing() != 0 else {
+            endwin()
+            delscreen(screen)
+            return fail(.unsupportedTerminal(term))
         }
         SignalGuard.cursesActive.store(true, ordering: .sequentiallyConsistent)
         cbreak()

@@ -180,17 +180,24 @@ struct ScreenDemoTests {
         try await quit(tmux)
     }
 
-    @Test func aNonTerminalOrUnknownTERMIsAClearError() async throws {
+    @Test func aPipeIsAClearError() async throws {
         let piped = try await ChildProcess.run([Paths.lessor, "debug", "screen-demo"], timeout: .seconds(30))
         #expect(!piped.succeeded)
-        #expect(piped.errors.contains("is not a terminal"), "\(piped)")
+        #expect(piped.errors.contains("standard input is not a terminal"), "\(piped)")
+    }
 
+    @Test(arguments: [
+        ("no-such-terminal", #"unknown terminal type "no-such-terminal""#),
+        ("dumb", #"terminal type "dumb" cannot move the cursor"#),
+    ])
+    func anUnusableTERMIsAClearError(term: String, message: String) async throws {
         let tmux = try await TmuxServer(width: 80, height: 24)
         defer { tmux.kill() }
-        try await tmux.type(demo("TERM=no-such-terminal"))
+        try await tmux.type(demo("TERM=\(term)"))
         let screen = try await tmux.waitForScreen("the error") { Self.exitStatus($0) != nil }
-        #expect(screen.contains(#"unknown terminal type "no-such-terminal""#))
+        #expect(screen.contains(message))
         #expect(Self.exitStatus(screen) != 0)
+        #expect(screen.components(separatedBy: "\n").allSatisfy { !$0.contains("lessor screen-demo") }, "nothing drawn")
     }
 
     /// The SGR sequences in a `capture-pane -e` screen that set a colour (30–38, 40–48,
