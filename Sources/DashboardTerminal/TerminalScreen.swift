@@ -12,12 +12,12 @@ import Glibc
 ///
 /// Threading: ncurses is not thread-safe, so one dedicated thread makes every curses call —
 /// `newterm`, painting, `wget_wch` (which waits at most `keyPollMilliseconds` for a key, so an
-/// idle screen wakes a few times a second and does nothing else) and `endwin`. Every method
-/// here may be called from any thread or task: it only posts to that thread's mailbox.
-/// Frames are coalesced (only the latest one posted is painted) and painted within one poll
-/// interval. SIGWINCH arrives as a `.resize` key, SIGINT/SIGTERM/SIGHUP stop the screen and
-/// end the key streams (see `stopReason`), and an atexit hook restores the terminal if the
-/// process exits while the screen is up.
+/// idle screen wakes 20 times a second and does nothing else) and `endwin`. Every method here
+/// may be called from any thread or task: it only posts to that thread's mailbox. Frames are
+/// coalesced (only the latest one posted is painted) and painted within one poll interval, or
+/// within 5 ms when they answer a key. SIGWINCH arrives as a `.resize` key; SIGINT, SIGTERM and
+/// SIGHUP stop the screen and end the key streams (see `stopReason`); an atexit hook restores
+/// the terminal if the process exits while the screen is up.
 public final class TerminalScreen: Sendable {
     /// Why the screen stopped.
     public enum StopReason: Sendable, Equatable {
@@ -177,7 +177,6 @@ enum CursesThread {
         let capabilities = TerminalCapabilities.decide(
             environment: environment, hasColors: hasColors && !noColor, colors: hasColors && !noColor ? Int(lessor_colors()) : 0,
             directColor: tigetflag("RGB") > 0 || tigetnum("RGB") > 0, codeset: String(cString: lessor_codeset()))
-        wtimeout(window, keyPollMilliseconds)
         mailbox.state.withLock {
             $0.width = Int(lessor_cols())
             $0.height = Int(lessor_lines())
@@ -185,7 +184,7 @@ enum CursesThread {
         started(.success(capabilities))
 
         let painter = CursesPainter(window: window, capabilities: capabilities, defaultColors: defaultColors)
-        loop(mailbox: mailbox, window: window, painter: painter)
+        loop(mailbox: mailbox, window: window, painter: painter, keyPollMilliseconds: keyPollMilliseconds)
 
         endwin()
         SignalGuard.cursesActive.store(false, ordering: .sequentiallyConsistent)
@@ -200,7 +199,15 @@ enum CursesThread {
         mailbox.exited.signal()
     }
 
-    private static func loop(mailbox: Mailbox, window: UnsafeMutablePointer<WINDOW>, painter: CursesPainter) {
+    /// After a key the owner usually answers with a frame within a millisecond or two: poll
+    /// this often for a few rounds so that frame is painted at once, not a whole interval later.
+    private static let quickPollMilliseconds: Int32 = 5
+    private static let quickPollRounds = 4
+
+    private static func loop(
+        mailbox: Mailbox, window: UnsafeMutablePointer<WINDOW>, painter: CursesPainter, keyPollMilliseconds: Int32
+    ) {
+        var quickRounds = 0
         while true {
             let signal = SignalGuard.received.exchange(0, ordering: .sequentiallyConsistent)
             let (frame, redraw, stop) = mailbox.state.withLock { state in
@@ -215,9 +222,12 @@ enum CursesThread {
             if redraw { painter.invalidate(clearScreen: true) }
             if let frame { painter.paint(frame.grid, styles: frame.styles) }
 
+            wtimeout(window, quickRounds > 0 ? quickPollMilliseconds : keyPollMilliseconds)
+            quickRounds = max(0, quickRounds - 1)
             var code: wint_t = 0
             let status = wget_wch(window, &code)
             guard let key = KeyDecoder.decode(status: status, code: code) else { continue }
+            quickRounds = quickPollRounds
             if key == .resize {
                 mailbox.state.withLock {
                     $0.width = Int(lessor_cols())
