@@ -10,8 +10,8 @@ import Glibc
 @Suite("The terminal layer in tmux", .needsTmux, .timeLimit(.minutes(2)))
 struct ScreenDemoTests {
     /// The command line typed at the shell prompt; its exit status is echoed after it.
-    private func demo(_ environment: String) -> String {
-        "\(environment) '\(Paths.lessor)' debug screen-demo; echo \"demo exited $?\""
+    private func demo(_ environment: String, arguments: String = "") -> String {
+        "\(environment) '\(Paths.lessor)' debug screen-demo \(arguments); echo \"demo exited $?\""
     }
 
     /// The status the shell echoed after the demo (not the command line's `$?`), or nil.
@@ -151,6 +151,16 @@ struct ScreenDemoTests {
         #expect(screen.contains("colours: mono  unicode: yes"))
         let escaped = try await tmux.screen(escapes: true)
         #expect(Self.colourSequences(escaped).isEmpty, "no colour escapes: \(Self.colourSequences(escaped))")
+        try await quit(tmux)
+    }
+
+    @Test func frameAfterFrameOnlyTheLastOneStaysOnScreen() async throws {
+        let tmux = try await TmuxServer(width: 80, height: 24)
+        defer { tmux.kill() }
+        try await tmux.type(demo("TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8", arguments: "--frames 40"))
+        let screen = try await tmux.waitForScreen("the last animation frame") { $0.contains("frame 40/40") }
+        #expect(screen.contains("│ " + String(repeating: "█", count: 20) + " "), "the bar is full, nothing of earlier frames left")
+        #expect(!screen.contains("░"))
         try await quit(tmux)
     }
 
