@@ -37,13 +37,14 @@ public final class TerminalScreen: Sendable {
 
     /// Takes over the terminal (alternate screen, no echo, keypad mode) on a thread of its own.
     /// Throws `TerminalError` when stdin or stdout is not a terminal, TERM names no terminfo
-    /// entry, or another screen is running. `environment` (default: the process's) supplies
+    /// entry or one that cannot move the cursor, or another screen is running. `environment` (default: the process's) supplies
     /// TERM, NO_COLOR; the locale always comes from the process (`setlocale(LC_ALL, "")`).
     public static func start(environment: [String: String]? = nil, keyPollMilliseconds: Int32 = 50) throws -> TerminalScreen {
         let environment = environment ?? ProcessInfo.processInfo.environment
         guard isatty(STDIN_FILENO) == 1 else { throw TerminalError.notATerminal("standard input") }
         guard isatty(STDOUT_FILENO) == 1 else { throw TerminalError.notATerminal("standard output") }
-        guard !SignalGuard.cursesActive.load(ordering: .sequentiallyConsistent) else { throw TerminalError.alreadyActive }
+        guard CursesThread.running.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged
+        else { throw TerminalError.alreadyActive }
         let mailbox = Mailbox()
         let ready = DispatchSemaphore(value: 0)
         let thread = Thread {
@@ -104,6 +105,9 @@ public final class TerminalScreen: Sendable {
         _ = mailbox.exited.wait(timeout: .now() + 2)
         mailbox.exited.signal()  // let the next caller through too
     }
+
+    /// A screen nobody holds any more gives the terminal back.
+    deinit { stop() }
 }
 
 /// A frame waiting to be painted.
@@ -139,6 +143,9 @@ final class Mailbox: Sendable {
 
 /// The body of the curses thread: the only code that calls curses.
 enum CursesThread {
+    /// A curses thread is running: one per process, since curses has one terminal.
+    static let running = Atomic<Bool>(false)
+
     static func run(
         mailbox: Mailbox, environment: [String: String], keyPollMilliseconds: Int32,
         started: (Result<TerminalCapabilities, TerminalError>) -> Void
@@ -148,6 +155,7 @@ enum CursesThread {
         // newterm, unlike initscr, returns nil for an unknown TERM instead of exiting.
         func fail(_ error: TerminalError) {
             SignalGuard.restore()
+            running.store(false, ordering: .sequentiallyConsistent)
             started(.failure(error))
             mailbox.exited.signal()
         }
@@ -196,6 +204,7 @@ enum CursesThread {
             return Array(state.listeners.values)
         }
         for listener in listeners { listener.finish() }
+        running.store(false, ordering: .sequentiallyConsistent)
         mailbox.exited.signal()
     }
 
