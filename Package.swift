@@ -123,6 +123,8 @@ let package = Package(
         .testTarget(
             name: "DashboardTests", dependencies: ["Dashboard", "LessorControl", "LeaseStore", "DHCPWire"],
             resources: [.copy("Golden")], swiftSettings: strict),
+        .testTarget(
+            name: "DashboardTerminalTests", dependencies: ["DashboardTerminal", "Dashboard", "CNCurses"], swiftSettings: strict),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "DHCPWire", "LeaseStore"], swiftSettings: strict),
         .testTarget(
             name: "LeaseStoreTests",

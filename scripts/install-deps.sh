@@ -8,7 +8,7 @@ packages=(
     libsqlite3-dev   # GRDB links the system SQLite
     sqlite3          # tests inspect database files with the sqlite3 shell
     libncurses-dev   # the dashboard (ncursesw)
-    tmux             # the dashboard's end-to-end tests drive `lessor top` in a real terminal
+    tmux             # Tests/IntegrationTests: the dashboard's terminal end to end
     # Tests/IntegrationTests: lessor serve in network namespaces with real clients (scripts/it/lab.sh)
     iproute2         # ip netns, veth pairs, bridges
     procps           # sysctl inside the namespaces

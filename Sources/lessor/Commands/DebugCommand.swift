@@ -8,7 +8,7 @@ import LeaseStoreSQLite
 struct DebugCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "debug", abstract: "Troubleshooting and test helpers.", shouldDisplay: false,
-        subcommands: [StoreWriter.self])
+        subcommands: [StoreWriter.self, ScreenDemo.self])
 
     /// Writes leases to a SQLite store from several tasks and prints a line for each update
     /// the moment it returns. The durability test kills this process with SIGKILL and checks

@@ -1,2 +1,0 @@
-// The ncurses screen lands here (issue 4).
-import CNCurses
