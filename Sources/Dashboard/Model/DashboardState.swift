@@ -1,0 +1,393 @@
+public import Foundation
+public import LeaseStore
+public import LessorControl
+
+/// Everything `lessor top` shows, as plain values: the leases from the subscription, pools,
+/// server status, the event log, and the operator's view of them (sort, filter, selection,
+/// mode). The reducer (`handle(_:now:)`, `apply(_:now:)`) changes it; `DashboardRenderer`
+/// draws it. Nothing here reads a clock: callers pass `now`.
+///
+/// Scale: leases live in a dictionary; the sorted, filtered row order is rebuilt lazily by
+/// `refreshRows()` (once per frame), by merging only the rows that changed when the sort and
+/// filter stayed the same.
+public struct DashboardState: Sendable {
+    // MARK: Data from the server
+
+    public private(set) var leases: [LeaseRowKey: LeaseEntry] = [:]
+    public private(set) var pools: [PoolStats] = []
+    public private(set) var status: ServerStatus?
+    /// Leases per state, kept as changes arrive.
+    public private(set) var stateCounts: [LeaseState: Int] = [:]
+    /// Lease changes received, oldest first; at most `eventLimit` are kept (`recentEvents`).
+    private var eventBuffer: [DashboardEvent] = []
+    public var eventLimit = 500
+    /// The last few events of each client, for the detail view.
+    private(set) var clientEvents: [ClientID: [DashboardEvent]] = [:]
+    public var clientEventLimit = 20
+    /// Leases created or renewed, per minute (minutes since 1970), for the sparkline.
+    public private(set) var leasesPerMinute: [Int: Int] = [:]
+    public static let rateHistoryMinutes = 30
+
+    // MARK: The operator's view
+
+    public private(set) var sortColumn: SortColumn = .expiry
+    public private(set) var sortReversed = false
+    public private(set) var filter: LeaseFilter?
+    public internal(set) var mode: DashboardMode = .table
+    /// The lease the cursor is on; it stays on it when rows move.
+    public private(set) var selectedKey: LeaseRowKey?
+    public private(set) var selectedIndex = 0
+    /// First table row shown.
+    public internal(set) var scrollTop = 0
+    public internal(set) var paused = false
+    /// Stream events received while paused, with when they arrived; applied on resume.
+    public private(set) var buffered: [(response: ControlResponse, at: Date)] = []
+    /// Started with `--readonly`: release and extend do nothing but say so.
+    public var readonly: Bool
+    public internal(set) var message: DashboardMessage?
+    public var thresholds: PoolThresholds
+    /// Theme names `t` cycles through, and the one in use.
+    public var themeNames: [String]
+    public internal(set) var themeIndex = 0
+    /// The terminal size, for page-sized moves (the terminal layer sets it on resize).
+    public var screenWidth = 80
+    public var screenHeight = 24
+    /// The id the next release/extend/lease request gets, and the requests awaiting answers.
+    public internal(set) var nextRequestID: Int
+    public internal(set) var pendingRequests: [Int: PendingRequest] = [:]
+
+    // MARK: Row order cache
+
+    private var order: [RowSortEntry] = []
+    private var needsFullSort = true
+    private var changedKeys: Set<LeaseRowKey> = []
+
+    public init(
+        readonly: Bool = false, thresholds: PoolThresholds = PoolThresholds(), themeNames: [String] = ["default"],
+        firstRequestID: Int = 1_000
+    ) {
+        self.readonly = readonly
+        self.thresholds = thresholds
+        self.themeNames = themeNames.isEmpty ? ["default"] : themeNames
+        nextRequestID = firstRequestID
+    }
+
+    public var themeName: String { themeNames[themeIndex % themeNames.count] }
+
+    // MARK: Applying server data
+
+    /// Replaces every lease (a `snapshot` or `resync`), and pools/status when given.
+    public mutating func replaceAll(with records: [LeaseRecord], pools: [PoolStats]?, status: ServerStatus?) {
+        leases.removeAll(keepingCapacity: true)
+        stateCounts = [:]
+        leases.reserveCapacity(records.count)
+        for record in records {
+            let entry = LeaseEntry(record)
+            if let old = leases.updateValue(entry, forKey: LeaseRowKey(record)) { count(old.record.lease.state, -1) }
+            count(record.lease.state, 1)
+        }
+        if let pools { self.pools = pools }
+        if let status { self.status = status }
+        needsFullSort = true
+        changedKeys = []
+    }
+
+    /// Applies one committed change: the table, the event log and the rate history.
+    public mutating func applyChange(_ change: LeaseChange, at now: Date) {
+        let key = LeaseRowKey(client: change.client, kind: change.lease.kind, iaid: change.lease.iaid)
+        let previous = leases[key]
+        if let previous { count(previous.record.lease.state, -1) }
+        if change.kind == .deleted {
+            leases[key] = nil
+        } else {
+            let record = LeaseRecord(client: change.client, lease: change.lease)
+            leases[key] = LeaseEntry(record)
+            count(change.lease.state, 1)
+        }
+        if !needsFullSort { noteChanged(key, old: previous, new: leases[key]) }
+        recordEvent(DashboardEvent(change, at: now))
+        if Self.isAcquisition(change) {
+            leasesPerMinute[Self.minute(of: now), default: 0] += 1
+            let oldest = Self.minute(of: now) - Self.rateHistoryMinutes
+            if leasesPerMinute.count > Self.rateHistoryMinutes * 2 { leasesPerMinute = leasesPerMinute.filter { $0.key > oldest } }
+        }
+    }
+
+    /// Upserts leases from a `lease` answer (the refresh after a conflict).
+    mutating func upsert(_ records: [LeaseRecord]) {
+        for record in records {
+            let key = LeaseRowKey(record)
+            let previous = leases[key]
+            if let previous { count(previous.record.lease.state, -1) }
+            leases[key] = LeaseEntry(record)
+            count(record.lease.state, 1)
+            if !needsFullSort { noteChanged(key, old: previous, new: leases[key]) }
+        }
+    }
+
+    mutating func setPools(_ pools: [PoolStats]) { self.pools = pools }
+    mutating func setStatus(_ status: ServerStatus) { self.status = status }
+    mutating func buffer(_ response: ControlResponse, at now: Date) {
+        if response.event == .resync { buffered.removeAll() }
+        buffered.append((response, now))
+    }
+    mutating func takeBuffered() -> [(response: ControlResponse, at: Date)] {
+        defer { buffered = [] }
+        return buffered
+    }
+
+    /// A created lease, or an update that leaves it active with a later expiry (a renewal).
+    static func isAcquisition(_ change: LeaseChange) -> Bool {
+        switch change.kind {
+        case .created: return change.lease.state == .active || change.lease.state == .offered
+        case .updated:
+            guard change.lease.state == .active, let previous = change.previous else { return false }
+            return previous.state != .active || change.lease.expiresAt > previous.expiresAt
+        case .expired, .deleted: return false
+        }
+    }
+
+    static func minute(of date: Date) -> Int { Int((date.timeIntervalSince1970 / 60).rounded(.down)) }
+
+    /// Created/renewed counts for the `minutes` minutes ending with the one holding `now`, oldest first.
+    public func rateHistory(now: Date, minutes: Int = rateHistoryMinutes) -> [Int] {
+        let current = Self.minute(of: now)
+        return ((current - minutes + 1)...current).map { leasesPerMinute[$0] ?? 0 }
+    }
+
+    private mutating func count(_ state: LeaseState, _ delta: Int) { stateCounts[state, default: 0] += delta }
+
+    private mutating func recordEvent(_ event: DashboardEvent) {
+        eventBuffer.append(event)
+        // Trim in batches so a burst costs amortised O(1) per event.
+        if eventBuffer.count >= eventLimit * 2 { eventBuffer.removeFirst(eventBuffer.count - eventLimit) }
+        var mine = clientEvents[event.client] ?? []
+        mine.append(event)
+        if mine.count > clientEventLimit { mine.removeFirst(mine.count - clientEventLimit) }
+        clientEvents[event.client] = mine
+    }
+
+    /// The newest events first, at most `limit` (and at most `eventLimit`).
+    public func recentEvents(limit: Int) -> [DashboardEvent] {
+        Array(eventBuffer.suffix(min(limit, eventLimit)).reversed())
+    }
+
+    /// One client's recent events, newest first.
+    public func events(of client: ClientID) -> [DashboardEvent] { (clientEvents[client] ?? []).reversed() }
+
+    // MARK: Rows: sort, filter, selection
+
+    /// Whether the row order reflects every change (else `refreshRows()` is due).
+    public var rowsAreCurrent: Bool { !needsFullSort && changedKeys.isEmpty }
+
+    /// Rows in the table (after `refreshRows()`).
+    public var rowCount: Int { order.count }
+
+    /// The lease on table row `index` (after `refreshRows()`).
+    public func row(at index: Int) -> LeaseEntry? {
+        guard order.indices.contains(index) else { return nil }
+        return leases[order[index].key]
+    }
+
+    /// The lease under the cursor, if it still exists.
+    public var selectedLease: LeaseEntry? { selectedKey.flatMap { leases[$0] } }
+
+    public mutating func setSort(_ column: SortColumn, reversed: Bool) {
+        guard column != sortColumn || reversed != sortReversed else { return }
+        sortColumn = column
+        sortReversed = reversed
+        needsFullSort = true
+    }
+
+    /// Sets the filter (empty text clears it); an invalid regex leaves the filter unchanged.
+    public mutating func setFilter(_ text: String) throws(FilterError) {
+        filter = text.isEmpty ? nil : try LeaseFilter(text)
+        needsFullSort = true
+    }
+
+    /// Brings the row order up to date: a full sort after a sort or filter change or a
+    /// snapshot, otherwise a merge of just the changed rows. Keeps the cursor on its lease.
+    public mutating func refreshRows() {
+        if needsFullSort {
+            let column = sortColumn
+            let filter = filter
+            var rows: [RowSortEntry] = []
+            rows.reserveCapacity(leases.count)
+            for entry in leases.values where filter?.matches(entry) ?? true { rows.append(RowSortEntry(entry, column: column)) }
+            rows.sort(by: comparator)
+            order = rows
+            needsFullSort = false
+            changedKeys = []
+        } else if !changedKeys.isEmpty {
+            mergeChangedRows()
+        } else {
+            return
+        }
+        reselect()
+    }
+
+    private var comparator: (RowSortEntry, RowSortEntry) -> Bool {
+        sortReversed ? { RowSortEntry.precedes($1, $0) } : { RowSortEntry.precedes($0, $1) }
+    }
+
+    /// Records that `key` changed, unless its row neither was nor is shown, or it is shown in
+    /// the same place (same sort value, still matching).
+    private mutating func noteChanged(_ key: LeaseRowKey, old: LeaseEntry?, new: LeaseEntry?) {
+        let wasShown = old.map { filter?.matches($0) ?? true } ?? false
+        let isShown = new.map { filter?.matches($0) ?? true } ?? false
+        if !wasShown && !isShown { return }
+        if wasShown, isShown, let old, let new {
+            let a = RowSortEntry(old, column: sortColumn)
+            let b = RowSortEntry(new, column: sortColumn)
+            if a.number == b.number && a.text == b.text { return }
+        }
+        changedKeys.insert(key)
+    }
+
+    private mutating func mergeChangedRows() {
+        let changed = changedKeys
+        changedKeys = []
+        let kept = order.filter { !changed.contains($0.key) }
+        let filter = filter
+        let fresh = changed.compactMap { key -> RowSortEntry? in
+            guard let entry = leases[key], filter?.matches(entry) ?? true else { return nil }
+            return RowSortEntry(entry, column: sortColumn)
+        }.sorted(by: comparator)
+        let precedes = comparator
+        var merged: [RowSortEntry] = []
+        merged.reserveCapacity(kept.count + fresh.count)
+        var i = 0
+        var j = 0
+        while i < kept.count, j < fresh.count {
+            if precedes(fresh[j], kept[i]) {
+                merged.append(fresh[j])
+                j += 1
+            } else {
+                merged.append(kept[i])
+                i += 1
+            }
+        }
+        merged.append(contentsOf: kept[i...])
+        merged.append(contentsOf: fresh[j...])
+        order = merged
+    }
+
+    /// After the order changed: find the selected lease again; if it left the table, stay at
+    /// the same position.
+    private mutating func reselect() {
+        if let selectedKey, let index = order.firstIndex(where: { $0.key == selectedKey }) {
+            selectedIndex = index
+        } else {
+            selectedIndex = order.isEmpty ? 0 : min(max(0, selectedIndex), order.count - 1)
+            selectedKey = order.isEmpty ? nil : order[selectedIndex].key
+        }
+    }
+
+    /// Moves the cursor to row `index` (clamped), keeping it within the visible page.
+    mutating func select(index: Int, pageRows: Int) {
+        guard !order.isEmpty else {
+            selectedIndex = 0
+            selectedKey = nil
+            return
+        }
+        selectedIndex = min(max(0, index), order.count - 1)
+        selectedKey = order[selectedIndex].key
+        scrollTop = Self.scroll(top: scrollTop, selected: selectedIndex, pageRows: pageRows, rows: order.count)
+    }
+
+    /// The first visible row such that `selected` is on the page.
+    static func scroll(top: Int, selected: Int, pageRows: Int, rows: Int) -> Int {
+        let page = max(1, pageRows)
+        var top = min(top, selected)
+        if selected >= top + page { top = selected - page + 1 }
+        return max(0, min(top, max(0, rows - page)))
+    }
+}
+
+/// A line of feedback under the table.
+public struct DashboardMessage: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+
+    public init(_ text: String, isError: Bool = false) {
+        self.text = text
+        self.isError = isError
+    }
+}
+
+/// What the screen is doing: the table, or one of the overlays and inputs over it.
+public enum DashboardMode: Sendable, Equatable {
+    case table
+    /// Enter: the selected lease in full.
+    case detail
+    /// `?`: the key table.
+    case help
+    /// `r`/`R` and, after the prompt, `e`: only `y` goes ahead.
+    case confirm(PendingAction)
+    /// `e`: the extension's duration.
+    case prompt(ExtendPrompt)
+    /// `/`: the filter being typed.
+    case filterInput(String)
+
+    public var kind: ModeKind {
+        switch self {
+        case .table: .table
+        case .detail: .detail
+        case .help: .help
+        case .confirm: .confirm
+        case .prompt: .prompt
+        case .filterInput: .filterInput
+        }
+    }
+}
+
+public enum ModeKind: String, Sendable, CaseIterable {
+    case table, detail, help, confirm, prompt, filterInput = "filter"
+}
+
+/// A release or extension the operator started, with the lease version they saw.
+public struct PendingAction: Sendable, Equatable {
+    public enum Operation: Sendable, Equatable {
+        case release
+        /// Deletes the lease: the address is free at once though the client may still use it.
+        case forceRelease
+        case extend(seconds: Int)
+    }
+
+    public var operation: Operation
+    public var target: LeaseRowKey
+    public var leaseVersion: UInt64
+    /// The lease's addresses as text, for the question and the answer.
+    public var addresses: String
+    /// The lease's expiry when the operator looked (a released address is held until then).
+    public var expiresAt: Date
+    /// Where the screen goes back to: the table or the detail view.
+    public var returnTo: ModeKind
+
+    public init(
+        operation: Operation, target: LeaseRowKey, leaseVersion: UInt64, addresses: String, expiresAt: Date,
+        returnTo: ModeKind
+    ) {
+        self.operation = operation
+        self.target = target
+        self.leaseVersion = leaseVersion
+        self.addresses = addresses
+        self.expiresAt = expiresAt
+        self.returnTo = returnTo
+    }
+}
+
+/// The `e` prompt: typed text, the pool's lease time as the default, and a parse error.
+public struct ExtendPrompt: Sendable, Equatable {
+    public var action: PendingAction
+    public var input: String
+    public var defaultSeconds: Int
+    public var error: String?
+}
+
+/// A request sent to the server whose answer the dashboard waits for.
+public struct PendingRequest: Sendable, Equatable {
+    public var action: PendingAction?
+    /// The client a `lease` refresh asked for.
+    public var refresh: ClientID?
+}
