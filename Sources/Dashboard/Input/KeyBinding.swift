@@ -97,8 +97,9 @@ extension KeyBinding {
         for binding in table {
             let modes = ModeKind.allCases.filter { binding.modes.contains($0) }.map(\.rawValue).joined(separator: ", ")
             let label = binding.label.replacingOccurrences(of: "|", with: "\\|")
-            let note = binding.changesLeases ? " (not with `--readonly`)" : ""
-            lines.append("| `\(label)` | \(binding.description)\(note) | \(modes) |")
+            let note = binding.changesLeases ? "; not with `--readonly`" : ""
+            let key = binding.isFallback ? "*\(label)*" : "`\(label)`"
+            lines.append("| \(key) | \(binding.description)\(note) | \(modes) |")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -170,6 +170,8 @@ extension DashboardState {
         case .filterInput:
             try? setFilter("")
             mode = .table
+            refreshRows()
+            select(index: selectedIndex, pageRows: pageRows)
             message = DashboardMessage("filter cleared")
         default:
             mode = .table

@@ -53,11 +53,20 @@ private struct Frame {
         footer()
         switch state.mode {
         case .table, .filterInput: break
-        case .help: helpOverlay()
-        case .detail: detailOverlay()
+        case .help:
+            clearBody()
+            helpOverlay()
+        case .detail:
+            clearBody()
+            detailOverlay()
         case .confirm(let action): confirmOverlay(action)
         case .prompt(let prompt): promptOverlay(prompt)
         }
+    }
+
+    /// Blanks everything between the header line and the footer, under full-screen overlays.
+    mutating func clearBody() {
+        for y in 1..<layout.footerTop { painter.fill(y: y, role: .normal) }
     }
 
     // MARK: Header
@@ -320,7 +329,8 @@ private struct Frame {
                 KeyBinding.table.filter { $0.modes.contains(mode) }.map { ($0.label, $0.description, false) }
             }
         for key in keys {
-            guard x < width else { break }
+            // Only whole entries: a key without its word would mislead.
+            guard x + key.label.count + key.text.count + 1 <= width else { break }
             x = painter.text(key.label, x: x, y: y, role: key.disabled ? .disabled : .key)
             x = painter.text(" \(key.text)  ", x: x, y: y, role: key.disabled ? .disabled : .dim)
         }

@@ -23,7 +23,7 @@ public struct DashboardLayout: Sendable, Equatable {
     public init(width: Int, height: Int, poolCount: Int) {
         self.width = width
         self.height = height
-        let maxPools = height >= 40 ? 8 : height >= 30 ? 5 : 3
+        let maxPools = height >= 40 ? 8 : height >= 30 ? 6 : height >= 22 ? 4 : 2
         poolsTop = 2
         poolLines = min(max(1, poolCount), maxPools)
         tableTop = poolsTop + 1 + poolLines

@@ -2,7 +2,8 @@ import Foundation
 
 /// A named mapping from colour roles to styles, loaded from a `.theme` file.
 ///
-/// File format (one role a line; `#` starts a comment; blank lines are ignored):
+/// File format (one role a line; `# ` starts a comment, as does any word starting with `#` that
+/// is not a colour; blank lines are ignored):
 ///
 ///     name = High contrast             # optional; default: the file name without .theme
 ///     normal   = white on black
@@ -57,8 +58,7 @@ public struct Theme: Sendable, Equatable {
         var name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         var styles: [ColorRole: ThemeStyle] = [:]
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let content = line.trimmingCharacters(in: .whitespaces)
+            let content = stripComment(rawLine)
             if content.isEmpty { continue }
             let fail = { (message: String) in ThemeError(file: file, line: index + 1, message: message) }
             guard let equals = content.firstIndex(of: "=") else {
@@ -83,6 +83,17 @@ public struct Theme: Sendable, Equatable {
             }
         }
         return Theme(name: name, styles: styles)
+    }
+
+    /// The line without its comment: from the first word that starts with `#` and is not
+    /// hex digits (those are colours, checked as such).
+    static func stripComment(_ line: Substring) -> String {
+        var kept: [Substring] = []
+        for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+            if word.hasPrefix("#") && (word.count == 1 || !word.dropFirst().allSatisfy(\.isHexDigit)) { break }
+            kept.append(word)
+        }
+        return kept.joined(separator: " ")
     }
 
     /// `[fg] [on bg] [bold] [underline] [reverse]`.

@@ -1,7 +1,8 @@
 /// Maps a theme onto what a terminal can show, without touching its palette: truecolor keeps
 /// `#rrggbb` as direct colour; 256 colours take the nearest xterm cube or grey entry; 8
 /// colours take the nearest ANSI colour (bright ones become the plain colour plus bold);
-/// mono drops colour and keeps attributes, with `selected` always reversed.
+/// mono drops colour and keeps attributes, with `selected` always reversed. At any depth a
+/// `selected` that would look like `normal` is reversed.
 public enum ThemeResolver {
     public static func resolve(_ theme: Theme, depth: ColorDepth) -> [ColorRole: ResolvedStyle] {
         var resolved: [ColorRole: ResolvedStyle] = [:]
@@ -10,6 +11,8 @@ public enum ThemeResolver {
             if depth == .mono && role == .selected { style.reverse = true }
             resolved[role] = style
         }
+        // Colours that differ in the theme can meet at a lower depth: keep the cursor visible.
+        if resolved[.selected] == resolved[.normal] { resolved[.selected]?.reverse.toggle() }
         return resolved
     }
 
