@@ -239,7 +239,7 @@ public struct DashboardState: Sendable {
         if wasShown, isShown, let old, let new {
             let a = RowSortEntry(old, column: sortColumn)
             let b = RowSortEntry(new, column: sortColumn)
-            if a.number == b.number && a.text == b.text { return }
+            if a.sortsLike(b) { return }
         }
         changedKeys.insert(key)
     }

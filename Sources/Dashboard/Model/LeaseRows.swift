@@ -117,16 +117,21 @@ public struct FilterError: Error, Sendable, Equatable {
 }
 
 /// The position of a row in the sorted table: its key and the value it sorts by, precomputed.
+/// Byte strings also keep their first eight bytes as a number, so most comparisons are two
+/// integer compares.
 struct RowSortEntry: Sendable {
     var key: LeaseRowKey
     var number: Int64
+    var textPrefix: UInt64
     var text: [UInt8]
+    var clientPrefix: UInt64
     var clientKey: [UInt8]
 
     init(_ entry: LeaseEntry, column: SortColumn) {
         let lease = entry.record.lease
         key = LeaseRowKey(entry.record)
         clientKey = entry.clientKey
+        clientPrefix = Self.prefix(entry.clientKey)
         number = 0
         text = []
         switch column {
@@ -138,6 +143,14 @@ struct RowSortEntry: Sendable {
         case .owner: text = Array(lease.owner.lowercased().utf8)
         case .lastChange: number = Int64((lease.updatedAt.timeIntervalSince1970 * 1000).rounded())
         }
+        textPrefix = Self.prefix(text)
+    }
+
+    /// The first eight bytes, big-endian, zero-padded: ordered like the bytes whenever it differs.
+    static func prefix(_ bytes: [UInt8]) -> UInt64 {
+        var value: UInt64 = 0
+        for index in 0..<8 { value = value << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
+        return value
     }
 
     static func stateRank(_ state: LeaseState) -> Int {
@@ -150,10 +163,15 @@ struct RowSortEntry: Sendable {
         }
     }
 
+    /// Same sort value (so the row need not move when only other fields changed).
+    func sortsLike(_ other: RowSortEntry) -> Bool { number == other.number && text == other.text }
+
     /// Ascending by the column's value, then by client and (kind, IAID), so the order is total.
     static func precedes(_ a: RowSortEntry, _ b: RowSortEntry) -> Bool {
         if a.number != b.number { return a.number < b.number }
+        if a.textPrefix != b.textPrefix { return a.textPrefix < b.textPrefix }
         if a.text != b.text { return a.text.lexicographicallyPrecedes(b.text) }
+        if a.clientPrefix != b.clientPrefix { return a.clientPrefix < b.clientPrefix }
         if a.clientKey != b.clientKey { return a.clientKey.lexicographicallyPrecedes(b.clientKey) }
         if a.key.kind != b.key.kind { return a.key.kind.rawValue < b.key.kind.rawValue }
         return a.key.iaid < b.key.iaid
