@@ -65,6 +65,8 @@ struct ModelTests {
             _ = state.apply(ControlResponse(id: 1, event: .change, change: change), now: now)
             // Refresh at irregular points, as frames would.
             if random.next(7) == 0 { state.refreshRows() }
+            // Halfway, a filter change alone (the sort values stay).
+            if step == 1_000 { try state.setFilter(filtered ? "host-2" : "a") }
         }
         state.refreshRows()
         #expect(state.leases.count == truth.count)
@@ -77,14 +79,17 @@ struct ModelTests {
         var fresh = DashboardState()
         _ = fresh.apply(ControlResponse(id: 1, event: .snapshot, leases: Array(truth.values)), now: now)
         fresh.setSort(column, reversed: filtered)
-        if filtered { try fresh.setFilter("host-1") }
+        try fresh.setFilter(filtered ? "host-2" : "a")
         fresh.refreshRows()
         let incremental = (0..<state.rowCount).map { LeaseRowKey(state.row(at: $0)!.record) }
         let sorted = (0..<fresh.rowCount).map { LeaseRowKey(fresh.row(at: $0)!.record) }
         #expect(incremental == sorted)
         if filtered {
-            #expect(sorted.allSatisfy { truth[$0]!.lease.hostname?.contains("host-1") == true })
-            #expect(sorted.count == truth.values.filter { $0.lease.hostname?.contains("host-1") == true }.count)
+            #expect(sorted.allSatisfy { truth[$0]!.lease.hostname?.contains("host-2") == true })
+            #expect(sorted.count == truth.values.filter { $0.lease.hostname?.contains("host-2") == true }.count)
+        } else {
+            // Pool "a" matches; pool "b" leases only through other fields.
+            #expect(sorted.count < truth.count && sorted.count > 0)
         }
     }
 

@@ -7,9 +7,9 @@ public import LessorControl
 /// mode). The reducer (`handle(_:now:)`, `apply(_:now:)`) changes it; `DashboardRenderer`
 /// draws it. Nothing here reads a clock: callers pass `now`.
 ///
-/// Scale: leases live in a dictionary; the sorted, filtered row order is rebuilt lazily by
-/// `refreshRows()` (once per frame), by merging only the rows that changed when the sort and
-/// filter stayed the same.
+/// Scale: leases live in a dictionary; the sorted, filtered row order (`RowIndex`) is brought
+/// up to date lazily by `refreshRows()`, once per frame, merging only the rows that changed
+/// when the sort and filter stayed the same.
 public struct DashboardState: Sendable {
     // MARK: Data from the server
 
@@ -58,9 +58,7 @@ public struct DashboardState: Sendable {
 
     // MARK: Row order cache
 
-    private var order: [RowSortEntry] = []
-    private var needsFullSort = true
-    private var changedKeys: Set<LeaseRowKey> = []
+    private var rows = RowIndex()
 
     public init(
         readonly: Bool = false, thresholds: PoolThresholds = PoolThresholds(), themeNames: [String] = ["default"],
@@ -80,31 +78,41 @@ public struct DashboardState: Sendable {
     public mutating func replaceAll(with records: [LeaseRecord], pools: [PoolStats]?, status: ServerStatus?) {
         leases.removeAll(keepingCapacity: true)
         stateCounts = [:]
+        rows.removeAll()
         leases.reserveCapacity(records.count)
-        for record in records {
-            let entry = LeaseEntry(record)
-            if let old = leases.updateValue(entry, forKey: LeaseRowKey(record)) { count(old.record.lease.state, -1) }
-            count(record.lease.state, 1)
-        }
+        // Room for every client's recent events up front: no rehash stalls while changes stream in.
+        clientEvents.reserveCapacity(records.count)
+        for record in records { store(record) }
         if let pools { self.pools = pools }
         if let status { self.status = status }
-        needsFullSort = true
-        changedKeys = []
+    }
+
+    /// Puts one lease in the table (new or replacing the one with its key).
+    private mutating func store(_ record: LeaseRecord) {
+        let key = LeaseRowKey(record)
+        var entry = LeaseEntry(record)
+        if let old = leases[key] {
+            count(old.record.lease.state, -1)
+            entry.slot = old.slot
+        } else {
+            entry.slot = rows.allocate(key)
+        }
+        count(record.lease.state, 1)
+        leases[key] = entry
+        rows.update(entry.slot, entry)
     }
 
     /// Applies one committed change: the table, the event log and the rate history.
     public mutating func applyChange(_ change: LeaseChange, at now: Date) {
-        let key = LeaseRowKey(client: change.client, kind: change.lease.kind, iaid: change.lease.iaid)
-        let previous = leases[key]
-        if let previous { count(previous.record.lease.state, -1) }
+        let record = LeaseRecord(client: change.client, lease: change.lease)
         if change.kind == .deleted {
-            leases[key] = nil
+            if let previous = leases.removeValue(forKey: LeaseRowKey(record)) {
+                count(previous.record.lease.state, -1)
+                rows.remove(previous.slot)
+            }
         } else {
-            let record = LeaseRecord(client: change.client, lease: change.lease)
-            leases[key] = LeaseEntry(record)
-            count(change.lease.state, 1)
+            store(record)
         }
-        if !needsFullSort { noteChanged(key, old: previous, new: leases[key]) }
         recordEvent(DashboardEvent(change, at: now))
         if Self.isAcquisition(change) {
             leasesPerMinute[Self.minute(of: now), default: 0] += 1
@@ -115,14 +123,7 @@ public struct DashboardState: Sendable {
 
     /// Upserts leases from a `lease` answer (the refresh after a conflict).
     mutating func upsert(_ records: [LeaseRecord]) {
-        for record in records {
-            let key = LeaseRowKey(record)
-            let previous = leases[key]
-            if let previous { count(previous.record.lease.state, -1) }
-            leases[key] = LeaseEntry(record)
-            count(record.lease.state, 1)
-            if !needsFullSort { noteChanged(key, old: previous, new: leases[key]) }
-        }
+        for record in records { store(record) }
     }
 
     mutating func setPools(_ pools: [PoolStats]) { self.pools = pools }
@@ -178,15 +179,14 @@ public struct DashboardState: Sendable {
     // MARK: Rows: sort, filter, selection
 
     /// Whether the row order reflects every change (else `refreshRows()` is due).
-    public var rowsAreCurrent: Bool { !needsFullSort && changedKeys.isEmpty }
+    public var rowsAreCurrent: Bool { rows.isCurrent }
 
     /// Rows in the table (after `refreshRows()`).
-    public var rowCount: Int { order.count }
+    public var rowCount: Int { rows.order.count }
 
     /// The lease on table row `index` (after `refreshRows()`).
     public func row(at index: Int) -> LeaseEntry? {
-        guard order.indices.contains(index) else { return nil }
-        return leases[order[index].key]
+        rows.key(at: index).flatMap { leases[$0] }
     }
 
     /// The lease under the cursor, if it still exists.
@@ -196,103 +196,42 @@ public struct DashboardState: Sendable {
         guard column != sortColumn || reversed != sortReversed else { return }
         sortColumn = column
         sortReversed = reversed
-        needsFullSort = true
+        rows.configure(column: column, reversed: reversed, filter: filter)
     }
 
     /// Sets the filter (empty text clears it); an invalid regex leaves the filter unchanged.
     public mutating func setFilter(_ text: String) throws(FilterError) {
         filter = text.isEmpty ? nil : try LeaseFilter(text)
-        needsFullSort = true
+        rows.configure(column: sortColumn, reversed: sortReversed, filter: filter)
     }
 
     /// Brings the row order up to date: a full sort after a sort or filter change or a
     /// snapshot, otherwise a merge of just the changed rows. Keeps the cursor on its lease.
     public mutating func refreshRows() {
-        if needsFullSort {
-            let column = sortColumn
-            let filter = filter
-            var rows: [RowSortEntry] = []
-            rows.reserveCapacity(leases.count)
-            for entry in leases.values where filter?.matches(entry) ?? true { rows.append(RowSortEntry(entry, column: column)) }
-            rows.sort(by: comparator)
-            order = rows
-            needsFullSort = false
-            changedKeys = []
-        } else if !changedKeys.isEmpty {
-            mergeChangedRows()
-        } else {
-            return
-        }
-        reselect()
-    }
-
-    private var comparator: (RowSortEntry, RowSortEntry) -> Bool {
-        sortReversed ? { RowSortEntry.precedes($1, $0) } : { RowSortEntry.precedes($0, $1) }
-    }
-
-    /// Records that `key` changed, unless its row neither was nor is shown, or it is shown in
-    /// the same place (same sort value, still matching).
-    private mutating func noteChanged(_ key: LeaseRowKey, old: LeaseEntry?, new: LeaseEntry?) {
-        let wasShown = old.map { filter?.matches($0) ?? true } ?? false
-        let isShown = new.map { filter?.matches($0) ?? true } ?? false
-        if !wasShown && !isShown { return }
-        if wasShown, isShown, let old, let new {
-            let a = RowSortEntry(old, column: sortColumn)
-            let b = RowSortEntry(new, column: sortColumn)
-            if a.sortsLike(b) { return }
-        }
-        changedKeys.insert(key)
-    }
-
-    private mutating func mergeChangedRows() {
-        let changed = changedKeys
-        changedKeys = []
-        let kept = order.filter { !changed.contains($0.key) }
-        let filter = filter
-        let fresh = changed.compactMap { key -> RowSortEntry? in
-            guard let entry = leases[key], filter?.matches(entry) ?? true else { return nil }
-            return RowSortEntry(entry, column: sortColumn)
-        }.sorted(by: comparator)
-        let precedes = comparator
-        var merged: [RowSortEntry] = []
-        merged.reserveCapacity(kept.count + fresh.count)
-        var i = 0
-        var j = 0
-        while i < kept.count, j < fresh.count {
-            if precedes(fresh[j], kept[i]) {
-                merged.append(fresh[j])
-                j += 1
-            } else {
-                merged.append(kept[i])
-                i += 1
-            }
-        }
-        merged.append(contentsOf: kept[i...])
-        merged.append(contentsOf: fresh[j...])
-        order = merged
+        if rows.refresh(leases) { reselect() }
     }
 
     /// After the order changed: find the selected lease again; if it left the table, stay at
     /// the same position.
     private mutating func reselect() {
-        if let selectedKey, let index = order.firstIndex(where: { $0.key == selectedKey }) {
+        if let selectedKey, let slot = leases[selectedKey]?.slot, let index = rows.index(of: slot) {
             selectedIndex = index
         } else {
-            selectedIndex = order.isEmpty ? 0 : min(max(0, selectedIndex), order.count - 1)
-            selectedKey = order.isEmpty ? nil : order[selectedIndex].key
+            selectedIndex = rowCount == 0 ? 0 : min(max(0, selectedIndex), rowCount - 1)
+            selectedKey = rows.key(at: selectedIndex)
         }
     }
 
     /// Moves the cursor to row `index` (clamped), keeping it within the visible page.
     mutating func select(index: Int, pageRows: Int) {
-        guard !order.isEmpty else {
+        guard rowCount > 0 else {
             selectedIndex = 0
             selectedKey = nil
             return
         }
-        selectedIndex = min(max(0, index), order.count - 1)
-        selectedKey = order[selectedIndex].key
-        scrollTop = Self.scroll(top: scrollTop, selected: selectedIndex, pageRows: pageRows, rows: order.count)
+        selectedIndex = min(max(0, index), rowCount - 1)
+        selectedKey = rows.key(at: selectedIndex)
+        scrollTop = Self.scroll(top: scrollTop, selected: selectedIndex, pageRows: pageRows, rows: rowCount)
     }
 
     /// The first visible row such that `selected` is on the page.

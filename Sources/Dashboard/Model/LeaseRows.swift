@@ -27,6 +27,8 @@ public struct LeaseEntry: Sendable {
     let searchText: String
     /// The client's binary storage key, the sort tie-breaker.
     let clientKey: [UInt8]
+    /// Its place in the `RowIndex`.
+    var slot: Int32 = -1
 
     init(_ record: LeaseRecord) {
         self.record = record
@@ -114,68 +116,6 @@ public struct LeaseFilter: @unchecked Sendable {
 
 public struct FilterError: Error, Sendable, Equatable {
     public var message: String
-}
-
-/// The position of a row in the sorted table: its key and the value it sorts by, precomputed.
-/// Byte strings also keep their first eight bytes as a number, so most comparisons are two
-/// integer compares.
-struct RowSortEntry: Sendable {
-    var key: LeaseRowKey
-    var number: Int64
-    var textPrefix: UInt64
-    var text: [UInt8]
-    var clientPrefix: UInt64
-    var clientKey: [UInt8]
-
-    init(_ entry: LeaseEntry, column: SortColumn) {
-        let lease = entry.record.lease
-        key = LeaseRowKey(entry.record)
-        clientKey = entry.clientKey
-        clientPrefix = Self.prefix(entry.clientKey)
-        number = 0
-        text = []
-        switch column {
-        case .client: break
-        case .hostname: text = Array((lease.hostname ?? "").lowercased().utf8)
-        case .address: text = lease.elements.first?.resource.storageKey ?? []
-        case .state: number = Int64(Self.stateRank(lease.state))
-        case .expiry: number = Int64((lease.expiresAt.timeIntervalSince1970 * 1000).rounded())
-        case .owner: text = Array(lease.owner.lowercased().utf8)
-        case .lastChange: number = Int64((lease.updatedAt.timeIntervalSince1970 * 1000).rounded())
-        }
-        textPrefix = Self.prefix(text)
-    }
-
-    /// The first eight bytes, big-endian, zero-padded: ordered like the bytes whenever it differs.
-    static func prefix(_ bytes: [UInt8]) -> UInt64 {
-        var value: UInt64 = 0
-        for index in 0..<8 { value = value << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
-        return value
-    }
-
-    static func stateRank(_ state: LeaseState) -> Int {
-        switch state {
-        case .active: 0
-        case .offered: 1
-        case .released: 2
-        case .declined: 3
-        case .expired: 4
-        }
-    }
-
-    /// Same sort value (so the row need not move when only other fields changed).
-    func sortsLike(_ other: RowSortEntry) -> Bool { number == other.number && text == other.text }
-
-    /// Ascending by the column's value, then by client and (kind, IAID), so the order is total.
-    static func precedes(_ a: RowSortEntry, _ b: RowSortEntry) -> Bool {
-        if a.number != b.number { return a.number < b.number }
-        if a.textPrefix != b.textPrefix { return a.textPrefix < b.textPrefix }
-        if a.text != b.text { return a.text.lexicographicallyPrecedes(b.text) }
-        if a.clientPrefix != b.clientPrefix { return a.clientPrefix < b.clientPrefix }
-        if a.clientKey != b.clientKey { return a.clientKey.lexicographicallyPrecedes(b.clientKey) }
-        if a.key.kind != b.key.kind { return a.key.kind.rawValue < b.key.kind.rawValue }
-        return a.key.iaid < b.key.iaid
-    }
 }
 
 /// Thresholds at which a pool is shown as warn or critical: by used percent or by free count.

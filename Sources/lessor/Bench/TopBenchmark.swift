@@ -19,7 +19,7 @@ extension BenchCommand {
                 """)
 
         @Option(help: "Leases in the snapshot.") var leases = 100_000
-        @Option(help: "Frames measured per step.") var frames = 50
+        @Option(help: "Frames measured per step.") var frames = 200
         @Option(help: "Changes in the burst.") var burst = 10_000
 
         func run() throws {
