@@ -130,6 +130,8 @@ struct RendererContentTests {
         #expect(events(wide) >= events(narrow))
         #expect(wide.text.contains("2001:db8:100::/56"))
         #expect(wide.text.contains("2001:db8:1::105 +1"))
+        #expect(wide.text.contains("renewed  laptop-anna"))  // a later expiry on an active lease
+        #expect(wide.text.contains("active→released"))
     }
 
     @Test func poolsAreColouredByThreshold() throws {

@@ -161,6 +161,8 @@ public struct DashboardEvent: Sendable, Equatable {
     public var previousState: LeaseState?
     public var state: LeaseState
     public var byReclaimer: Bool
+    /// An active lease whose expiry moved later.
+    public var renewed: Bool
 
     public init(_ change: LeaseChange, at: Date) {
         self.at = at
@@ -172,14 +174,18 @@ public struct DashboardEvent: Sendable, Equatable {
         previousState = change.previous?.state
         state = change.lease.state
         byReclaimer = change.byReclaimer
+        renewed =
+            change.kind == .updated && change.previous?.state == .active && change.lease.state == .active
+            && change.lease.expiresAt > change.previous!.expiresAt
     }
 
-    /// `active→released` (`->` without Unicode), `new active`, `deleted`.
+    /// `active→released` (`->` without Unicode), `new active`, `renewed`, `deleted`.
     public func transition(unicode: Bool) -> String {
         let arrow = unicode ? "→" : "->"
         return switch kind {
         case .created: "new \(state)"
         case .deleted: "deleted"
+        case .updated where renewed: "renewed"
         case .expired, .updated:
             if let previousState, previousState != state { "\(previousState)\(arrow)\(state)" } else { "\(state)" }
         }
