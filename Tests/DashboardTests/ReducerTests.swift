@@ -298,6 +298,24 @@ struct ReducerTests {
         #expect(state.mode == .filterInput("q"))
     }
 
+    @Test func detailOfADeletedLeaseSaysItIsGone() throws {
+        var state = Sample.state()
+        let found = state.setSortAndSelect(hostname: "Printer")
+        #expect(found)
+        _ = press(&state, .enter)
+        let key = try #require(state.selectedKey)
+        let lease = try #require(state.leases[key]).record.lease
+        _ = state.apply(
+            ControlResponse(id: 1, event: .change, change: LeaseChange(client: key.client, kind: .deleted, lease: lease,
+                                                                       previous: lease, byReclaimer: false)), now: now)
+        state.refreshRows()
+        #expect(state.selectedKey == key)
+        let grid = DashboardRenderer.render(state, size: (80, 24), now: now, unicode: true)
+        #expect(grid.text.contains("This lease is gone"))
+        _ = press(&state, .escape)
+        #expect(state.selectedLease != nil)  // back in the table the cursor lands on a lease
+    }
+
     @Test func everyBindingIsReachableAndKeysAreUniquePerMode() {
         for mode in ModeKind.allCases {
             var seen: Set<Key> = []

@@ -50,11 +50,11 @@ extension DashboardState {
         case .quit:
             return [.quit]
         case .toggleHelp:
-            mode = mode == .help ? .table : .help
+            if mode == .help { backToTable() } else { mode = .help }
         case .back:
-            mode = .table
+            backToTable()
         case .openDetail:
-            mode = mode == .detail ? .table : (selectedLease == nil ? .table : .detail)
+            if mode == .detail || selectedLease == nil { backToTable() } else { mode = .detail }
         case .up, .down, .pageUp, .pageDown, .top, .bottom:
             move(action)
         case .sortNext:
@@ -95,6 +95,12 @@ extension DashboardState {
             editInput { $0.append(character) }
         }
         return []
+    }
+
+    /// Closes an overlay; a cursor left on a lease that is gone moves onto the row in its place.
+    private mutating func backToTable() {
+        mode = .table
+        if selectedLease == nil { select(index: selectedIndex, pageRows: pageRows) }
     }
 
     private mutating func move(_ action: DashboardAction) {

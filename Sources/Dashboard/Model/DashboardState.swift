@@ -60,6 +60,8 @@ public struct DashboardState: Sendable {
 
     private var rows = RowIndex()
 
+    /// `firstRequestID`: ids from here on are the dashboard's own (release, extend, lease);
+    /// the connection uses lower ones for `subscribe` and its `status`/`pools` polls.
     public init(
         readonly: Bool = false, thresholds: PoolThresholds = PoolThresholds(), themeNames: [String] = ["default"],
         firstRequestID: Int = 1_000
@@ -212,10 +214,12 @@ public struct DashboardState: Sendable {
     }
 
     /// After the order changed: find the selected lease again; if it left the table, stay at
-    /// the same position.
+    /// the same position (the detail view keeps its lease, to say it is gone).
     private mutating func reselect() {
         if let selectedKey, let slot = leases[selectedKey]?.slot, let index = rows.index(of: slot) {
             selectedIndex = index
+        } else if mode == .detail, selectedKey != nil {
+            selectedIndex = min(selectedIndex, max(0, rowCount - 1))
         } else {
             selectedIndex = rowCount == 0 ? 0 : min(max(0, selectedIndex), rowCount - 1)
             selectedKey = rows.key(at: selectedIndex)
