@@ -93,6 +93,22 @@ struct ModelTests {
         }
     }
 
+    @Test func filterIgnoresCaseInASCIIAndBeyond() throws {
+        var state = DashboardState()
+        var records: [LeaseRecord] = []
+        for (n, name) in ["ÄRGER-PC", "Laptop-ANNA", "other"].enumerated() {
+            records.append(LeaseRecord(
+                client: Sample.mac(UInt8(n)),
+                lease: Lease.v4(Sample.v4(UInt8(n + 1)), expiresAt: now + 60, owner: "range", hostname: name)))
+        }
+        _ = state.apply(ControlResponse(id: 1, event: .snapshot, leases: records), now: now)
+        for (text, hostnames) in [("ärger", ["ÄRGER-PC"]), ("LAPTOP-anna", ["Laptop-ANNA"]), ("re:^L.*a$", ["Laptop-ANNA"])] {
+            try state.setFilter(text)
+            state.refreshRows()
+            #expect((0..<state.rowCount).map { state.row(at: $0)?.record.lease.hostname } == hostnames, "\(text)")
+        }
+    }
+
     @Test func resyncReplacesEverything() {
         var state = Sample.state()
         let only = Sample.records[0]

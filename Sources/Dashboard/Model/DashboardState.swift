@@ -92,13 +92,9 @@ public struct DashboardState: Sendable {
     /// Puts one lease in the table (new or replacing the one with its key).
     private mutating func store(_ record: LeaseRecord) {
         let key = LeaseRowKey(record)
-        var entry = LeaseEntry(record)
-        if let old = leases[key] {
-            count(old.record.lease.state, -1)
-            entry.slot = old.slot
-        } else {
-            entry.slot = rows.allocate(key)
-        }
+        let old = leases[key]
+        if let old { count(old.record.lease.state, -1) }
+        let entry = LeaseEntry(record, slot: old?.slot ?? rows.allocate(key))
         count(record.lease.state, 1)
         leases[key] = entry
         rows.update(entry.slot, entry)

@@ -20,6 +20,8 @@ struct RowIndex: Sendable {
     private var clientKey: [[UInt8]] = []
     private var tail: [UInt64] = []
     private var shown: [Bool] = []
+    /// Each row's `LeaseEntry.searchText`, so a new filter needs no dictionary walk.
+    private var search: [String] = []
     private var changed: [Int32] = []
     private var isChanged: [Bool] = []
 
@@ -74,6 +76,7 @@ struct RowIndex: Sendable {
         clientKey.append([])
         tail.append(0)
         shown.append(false)
+        search.append("")
         isChanged.append(false)
         return Int32(keys.count - 1)
     }
@@ -102,6 +105,7 @@ struct RowIndex: Sendable {
         keys[s] = nil
         text[s] = []
         clientKey[s] = []
+        search[s] = ""
         if shown[s] { markChanged(slot) }
         shown[s] = false
         freeSlots.append(slot)
@@ -119,11 +123,11 @@ struct RowIndex: Sendable {
         var bytes: [UInt8] = []
         switch column {
         case .client: break
-        case .hostname: bytes = Array((lease.hostname ?? "").lowercased().utf8)
+        case .hostname: bytes = Array(fastLowercased(lease.hostname ?? "").utf8)
         case .address: bytes = lease.elements.first?.resource.storageKey ?? []
         case .state: value = Int64(Self.stateRank(lease.state))
         case .expiry: value = Int64((lease.expiresAt.timeIntervalSince1970 * 1000).rounded())
-        case .owner: bytes = Array(lease.owner.lowercased().utf8)
+        case .owner: bytes = Array(fastLowercased(lease.owner).utf8)
         case .lastChange: value = Int64((lease.updatedAt.timeIntervalSince1970 * 1000).rounded())
         }
         number[s] = value
@@ -132,6 +136,7 @@ struct RowIndex: Sendable {
         clientKey[s] = entry.clientKey
         clientPrefix[s] = Self.prefix(entry.clientKey)
         tail[s] = UInt64(lease.kind.rawValue) << 32 | UInt64(lease.iaid)
+        search[s] = entry.searchText
         shown[s] = filter?.matches(entry) ?? true
     }
 
@@ -176,7 +181,7 @@ struct RowIndex: Sendable {
                 for entry in leases.values { setValues(Int(entry.slot), entry) }
             } else {
                 let filter = filter
-                for entry in leases.values { shown[Int(entry.slot)] = filter?.matches(entry) ?? true }
+                for slot in keys.indices where keys[slot] != nil { shown[slot] = filter?.matches(search[slot]) ?? true }
             }
             valuesStale = false
             needsFullSort = false
