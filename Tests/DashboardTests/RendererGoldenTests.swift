@@ -68,6 +68,14 @@ struct RendererGoldenTests {
         _ = state.handle(.enter, now: now)
         Golden.check(DashboardRenderer.render(state, size: (80, 24), now: now, unicode: true), "detail-80x24")
 
+        state = Sample.state()
+        _ = state.setSortAndSelect(hostname: "phone-bob")
+        _ = state.handle(.enter, now: now)
+        let released = DashboardRenderer.render(state, size: (80, 24), now: now, unicode: true)
+        #expect(released.text.contains("released: the address is held for this client"))
+        #expect(released.text.contains("active→released"))  // the client's own event
+        Golden.check(released, "detail-released-80x24")
+
         state = Sample.state(readonly: true)
         _ = state.handle(.character("e"), now: now)
         for key in "2x" { _ = state.handle(.character(key), now: now) }

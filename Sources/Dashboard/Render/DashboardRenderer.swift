@@ -383,7 +383,10 @@ private struct Frame {
     }
 
     mutating func confirmOverlay(_ action: PendingAction) {
-        let target = "\(action.target.client) \(action.target.kind == .v4 ? "" : "\(LeaseKey(kind: action.target.kind, iaid: action.target.iaid)) ")\(action.addresses)"
+        let key = action.target
+        let ia = key.kind == .v4 ? "" : "\(LeaseKey(kind: key.kind, iaid: key.iaid)) "
+        let target = "\(key.client) \(ia)\(action.addresses)"
+        let left = DashboardFormat.countdown(to: action.expiresAt, now: now)
         let question: String
         let explanation: String
         let role: ColorRole
@@ -391,12 +394,14 @@ private struct Frame {
         case .release:
             question = "Release \(target)?"
             explanation =
-                "The address stays held for this client until its old expiry (\(DashboardFormat.countdown(to: action.expiresAt, now: now))), because the client still believes it owns it."
+                "The address stays held for this client until its old expiry (\(left)), because the client still "
+                + "believes it owns it."
             role = .warn
         case .forceRelease:
             question = "Force release \(target)?"
             explanation =
-                "The lease is deleted and the address becomes free at once, while the client may still use it: another client can get the same address."
+                "The lease is deleted and the address becomes free at once, while the client may still use it: "
+                + "another client can get the same address."
             role = .critical
         case .extend(let seconds):
             question = "Extend \(target) by \(DashboardFormat.duration(seconds))?"
@@ -442,19 +447,22 @@ private struct Frame {
         if let entry = state.selectedLease {
             let lease = entry.record.lease
             let key = LeaseKey(kind: lease.kind, iaid: lease.iaid)
+            let until = DashboardFormat.timestamp(lease.expiresAt)
+            let left = DashboardFormat.countdown(to: lease.expiresAt, now: now)
+            let role = Self.role(of: lease.state)
             lines.append(("client    \(entry.record.client)   \(key)", .normal))
-            var stateLine = "state     \(lease.state)"
             switch lease.state {
             case .released, .expired:
-                stateLine += " (address held for this client until \(DashboardFormat.timestamp(lease.expiresAt)), \(DashboardFormat.countdown(to: lease.expiresAt, now: now)) left)"
+                lines.append(("state     \(lease.state): the address is held for this client", role))
+                lines.append(("          until \(until) (\(left)); R frees it at once", role))
             case .declined:
-                stateLine += " (quarantined until \(DashboardFormat.timestamp(lease.expiresAt)))"
+                lines.append(("state     declined: quarantined until \(until) (\(left))", role))
             case .active, .offered:
-                stateLine += "   expires \(DashboardFormat.timestamp(lease.expiresAt)) (\(DashboardFormat.countdown(to: lease.expiresAt, now: now)))"
+                lines.append(("state     \(lease.state)   expires \(until) (\(left))", role))
             }
-            lines.append((stateLine, Self.role(of: lease.state)))
             lines.append(("hostname  \(lease.hostname ?? "-")   pool \(lease.pool ?? "-")   owner \(lease.owner)", .normal))
-            lines.append(("version   \(lease.version)   updated \(DashboardFormat.timestamp(lease.updatedAt)) (\(DashboardFormat.age(of: lease.updatedAt, now: now)) ago)", .dim))
+            let updated = "\(DashboardFormat.timestamp(lease.updatedAt)) (\(DashboardFormat.age(of: lease.updatedAt, now: now)) ago)"
+            lines.append(("version   \(lease.version)   updated \(updated)", .dim))
             lines.append(("", .normal))
             lines.append(("Elements", .title))
             for element in lease.elements {
