@@ -183,6 +183,16 @@ struct RendererContentTests {
         #expect(spark.contains { $0 != "▁" })
     }
 
+    @Test func renderFrameRefreshesRowsAndRecordsTheSize() {
+        var state = Sample.state()
+        state.setSort(.hostname, reversed: true)
+        #expect(!state.rowsAreCurrent)
+        let grid = state.renderFrame(width: 100, height: 30, now: Sample.now, unicode: true)
+        #expect(state.rowsAreCurrent)
+        #expect(state.screenWidth == 100 && state.screenHeight == 30)
+        #expect(grid == DashboardRenderer.render(state, size: (100, 30), now: Sample.now, unicode: true))
+    }
+
     @Test func rendersEverySizeBetweenTooSmallAndLarge() {
         for width in stride(from: 20, through: 200, by: 7) {
             for height in stride(from: 5, through: 60, by: 5) {

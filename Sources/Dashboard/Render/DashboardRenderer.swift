@@ -35,6 +35,17 @@ public enum DashboardRenderer {
     }
 }
 
+extension DashboardState {
+    /// One frame as the terminal loop draws it: records the size (for page moves), brings the
+    /// rows up to date (the once-per-frame sort or merge), renders.
+    public mutating func renderFrame(width: Int, height: Int, now: Date, unicode: Bool) -> CellGrid {
+        screenWidth = width
+        screenHeight = height
+        refreshRows()
+        return DashboardRenderer.render(self, size: (width, height), now: now, unicode: unicode)
+    }
+}
+
 /// One frame being drawn.
 private struct Frame {
     let state: DashboardState
