@@ -82,8 +82,7 @@ struct TopBenchmark {
     /// One frame as the terminal loop does it: bring the rows up to date, render.
     mutating func frame() -> CellGrid {
         now += 0.1
-        state.refreshRows()
-        return DashboardRenderer.render(state, size: size, now: now, unicode: true)
+        return state.renderFrame(width: size.width, height: size.height, now: now, unicode: true)
     }
 
     mutating func measure(frames: Int, burst: Int) {
