@@ -146,7 +146,7 @@ struct ReducerTests {
         #expect(state.filter?.text == "re:^(laptop|ws)-")  // the last good filter stays
     }
 
-    @Test(arguments: [Key.character("n"), .character("N"), .enter, .escape, .character("q"), .character("r")])
+    @Test(arguments: [Key.character("n"), .character("N"), .character("Y"), .enter, .escape, .character("q"), .character("r")])
     func confirmDefaultsToNo(_ answer: Key) {
         var state = Sample.state()
         _ = press(&state, .character("r"))

@@ -75,7 +75,7 @@ extension KeyBinding {
         KeyBinding([.character("p")], "p", "pause the live view (changes are kept; p again applies them)",
                    modes: browsing, footer: "pause", action: .pause),
         KeyBinding([.character("t")], "t", "next theme", modes: [.table, .detail, .help], footer: "theme", action: .cycleTheme),
-        KeyBinding([.character("y"), .character("Y")], "y", "yes, go ahead", modes: [.confirm], action: .confirm),
+        KeyBinding([.character("y")], "y", "yes, go ahead", modes: [.confirm], action: .confirm),
         KeyBinding([], "any other key", "no (the default)", modes: [.confirm], isFallback: true, action: .cancel),
         KeyBinding([.enter], "Enter", "apply", modes: [.prompt, .filterInput], action: .submit),
         KeyBinding([.escape], "Esc", "cancel (filter: clear it)", modes: [.prompt, .filterInput], action: .cancel),
