@@ -60,7 +60,7 @@ extension KeyBinding {
         KeyBinding([.pageDown], "PgDn", "a page down", modes: [.table], action: .pageDown),
         KeyBinding([.character("g"), .home], "g/Home", "first lease", modes: [.table], action: .top),
         KeyBinding([.character("G"), .end], "G/End", "last lease", modes: [.table], action: .bottom),
-        KeyBinding([.character("s"), .right], "s", "sort by the next column", modes: [.table], footer: "sort", action: .sortNext),
+        KeyBinding([.character("s")], "s", "sort by the next column", modes: [.table], footer: "sort", action: .sortNext),
         KeyBinding([.character("S")], "S", "reverse the sort order", modes: [.table], action: .sortReverse),
         KeyBinding(characters("1234567"), "1–7", "sort by column 1–7 (again: reverse)", modes: [.table],
                    action: .sortByNumber),
