@@ -44,10 +44,6 @@ struct TopBenchmark {
         records = (0..<leases).map { record($0) }
     }
 
-    static func client(_ n: Int) -> ClientID {
-        .hardware(HardwareAddress(bytes: [2, 0, UInt8(n >> 24 & 0xFF), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)])!)
-    }
-
     mutating func record(_ n: Int) -> LeaseRecord {
         let states: [LeaseState] = [.active, .active, .active, .active, .active, .active, .offered, .released, .declined, .expired]
         var lease = Lease.v4(
@@ -56,7 +52,7 @@ struct TopBenchmark {
             hostname: random.next(5) == 0 ? nil : "host-\(n)", pool: pools[n % pools.count])
         lease.version = UInt64(n + 1)
         lease.updatedAt = now - Double(random.next(86_400))
-        return LeaseRecord(client: Self.client(n), lease: lease)
+        return LeaseRecord(client: StoreBenchmark.client(n), lease: lease)
     }
 
     /// A renewal of a random lease (new expiry, new version), or now and then a release.
