@@ -277,6 +277,14 @@ struct ReducerTests {
         #expect(!state.paused)
         #expect(state.leases.count == before + 1)
         #expect(state.buffered.isEmpty)
+
+        // A resync while paused supersedes what was buffered before it.
+        _ = press(&state, .character("p"))
+        _ = state.apply(ControlResponse(id: 1, event: .change, change: change), now: now)
+        _ = state.apply(ControlResponse(id: 1, event: .resync, leases: [Sample.records[0]]), now: now)
+        #expect(state.buffered.count == 1)
+        _ = press(&state, .character("p"))
+        #expect(state.leases.count == 1)
     }
 
     @Test func quitHelpThemeAndDetail() {

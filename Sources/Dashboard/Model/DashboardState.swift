@@ -127,7 +127,8 @@ public struct DashboardState: Sendable {
     mutating func setPools(_ pools: [PoolStats]) { self.pools = pools }
     mutating func setStatus(_ status: ServerStatus) { self.status = status }
     mutating func buffer(_ response: ControlResponse, at now: Date) {
-        if response.event == .resync { buffered.removeAll() }
+        // A snapshot or resync replaces everything: what was waiting before it no longer matters.
+        if response.event == .resync || response.event == .snapshot { buffered.removeAll() }
         buffered.append((response, now))
     }
     mutating func takeBuffered() -> [(response: ControlResponse, at: Date)] {
