@@ -19,13 +19,10 @@ public struct LeaseRowKey: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(client) \(LeaseKey(kind: kind, iaid: iaid))" }
 }
 
-/// One lease as the dashboard keeps it: the record plus what sorting and filtering need,
-/// computed once when the lease arrives rather than on every frame. Immutable; a class so
-/// that passing 100,000 of them around costs one reference count each.
+/// One lease as the dashboard keeps it: the record plus its sort tie-breaker and table slot.
+/// Immutable; a class so that passing 100,000 of them around costs one reference count each.
 public final class LeaseEntry: Sendable {
     public let record: LeaseRecord
-    /// Lowercased client, hostname, addresses, state, owner and pool, one per line.
-    let searchText: String
     /// The client's binary storage key, the sort tie-breaker.
     let clientKey: [UInt8]
     /// Its place in the `RowIndex`.
@@ -34,6 +31,13 @@ public final class LeaseEntry: Sendable {
     init(_ record: LeaseRecord, slot: Int32) {
         self.record = record
         self.slot = slot
+        clientKey = record.client.storageKey
+    }
+
+    /// Lowercased client, hostname, addresses, state, owner and pool, one per line: what the
+    /// filter searches. Built when a filter needs it (it is most of a snapshot's cost), then
+    /// kept by the `RowIndex`.
+    var searchText: String {
         let lease = record.lease
         var text = record.client.description
         text.reserveCapacity(128)
@@ -47,8 +51,7 @@ public final class LeaseEntry: Sendable {
             text += "\n"
             text += field
         }
-        searchText = fastLowercased(text)
-        clientKey = record.client.storageKey
+        return fastLowercased(text)
     }
 }
 
@@ -108,8 +111,6 @@ public struct LeaseFilter: @unchecked Sendable {
     }
 
     public var isEmpty: Bool { text.isEmpty }
-
-    func matches(_ entry: LeaseEntry) -> Bool { matches(entry.searchText) }
 
     func matches(_ searchText: String) -> Bool {
         if let regex { return (try? regex.firstMatch(in: searchText)) != nil }

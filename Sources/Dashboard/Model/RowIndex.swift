@@ -20,8 +20,10 @@ struct RowIndex: Sendable {
     private var clientKey: [[UInt8]] = []
     private var tail: [UInt64] = []
     private var shown: [Bool] = []
-    /// Each row's `LeaseEntry.searchText`, so a new filter needs no dictionary walk.
+    /// Each row's `LeaseEntry.searchText` once a filter needed it (`hasSearch`), so the next
+    /// filter change needs no rebuilding.
     private var search: [String] = []
+    private var hasSearch: [Bool] = []
     private var changed: [Int32] = []
     private var isChanged: [Bool] = []
 
@@ -77,6 +79,7 @@ struct RowIndex: Sendable {
         tail.append(0)
         shown.append(false)
         search.append("")
+        hasSearch.append(false)
         isChanged.append(false)
         return Int32(keys.count - 1)
     }
@@ -106,6 +109,7 @@ struct RowIndex: Sendable {
         text[s] = []
         clientKey[s] = []
         search[s] = ""
+        hasSearch[s] = false
         if shown[s] { markChanged(slot) }
         shown[s] = false
         freeSlots.append(slot)
@@ -136,8 +140,15 @@ struct RowIndex: Sendable {
         clientKey[s] = entry.clientKey
         clientPrefix[s] = Self.prefix(entry.clientKey)
         tail[s] = UInt64(lease.kind.rawValue) << 32 | UInt64(lease.iaid)
-        search[s] = entry.searchText
-        shown[s] = filter?.matches(entry) ?? true
+        if let filter {
+            search[s] = entry.searchText
+            hasSearch[s] = true
+            shown[s] = filter.matches(search[s])
+        } else {
+            search[s] = ""
+            hasSearch[s] = false
+            shown[s] = true
+        }
     }
 
     static func stateRank(_ state: LeaseState) -> Int {
@@ -174,14 +185,29 @@ struct RowIndex: Sendable {
         return reversed ? { less($1, $0) } : less
     }
 
+    /// Recomputes which rows the filter shows, building search texts not built yet.
+    private mutating func refilter(_ leases: [LeaseRowKey: LeaseEntry]) {
+        guard let filter else {
+            for slot in keys.indices { shown[slot] = keys[slot] != nil }
+            return
+        }
+        for slot in keys.indices {
+            guard let key = keys[slot] else { continue }
+            if !hasSearch[slot], let entry = leases[key] {
+                search[slot] = entry.searchText
+                hasSearch[slot] = true
+            }
+            shown[slot] = filter.matches(search[slot])
+        }
+    }
+
     /// Brings `order` up to date. Returns false when nothing had changed.
     mutating func refresh(_ leases: [LeaseRowKey: LeaseEntry]) -> Bool {
         if needsFullSort {
             if valuesStale {
                 for entry in leases.values { setValues(Int(entry.slot), entry) }
             } else {
-                let filter = filter
-                for slot in keys.indices where keys[slot] != nil { shown[slot] = filter?.matches(search[slot]) ?? true }
+                refilter(leases)
             }
             valuesStale = false
             needsFullSort = false
