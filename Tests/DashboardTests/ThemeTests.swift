@@ -57,6 +57,13 @@ struct ThemeTests {
         #expect(fallback.directory == nil && fallback.names == ["default"])
     }
 
+    @Test func searchPathPutsTheEnvironmentFirstThenTheWorkingDirectoryThenThePrefix() {
+        #expect(
+            ThemeSet.searchPath(environment: ["LESSOR_THEMES": "/etc/lessor/themes"], executablePath: "/opt/lessor/bin/lessor")
+                == ["/etc/lessor/themes", "themes", "/opt/lessor/share/lessor/themes", "/usr/share/lessor/themes"])
+        #expect(ThemeSet.searchPath(environment: [:], executablePath: "/usr/bin/lessor").first == "themes")
+    }
+
     @Test func builtInThemeIsCompleteAndMatchesDefaultTheme() throws {
         #expect(Theme.builtIn.missingRoles.isEmpty)
         let file = try Theme.load(contentsOf: "\(Self.themesDirectory)/default.theme")
