@@ -7,7 +7,7 @@ import LeaseStoreSQLite
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure Lessor's throughput and print the numbers.",
-        subcommands: [StoreBench.self])
+        subcommands: [StoreBench.self, TopBench.self])
 
     struct StoreBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
