@@ -5,6 +5,6 @@ struct Lessor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lessor",
         abstract: "A DHCP server built around a transactional lease store.",
-        subcommands: [ServeCommand.self, LeasesCommand.self, CheckConfigCommand.self, BenchCommand.self, DebugCommand.self]
+        subcommands: [ServeCommand.self, LeasesCommand.self, CheckConfigCommand.self, BenchCommand.self, DebugCommand.self, CtlCommand.self]
     )
 }

@@ -115,7 +115,9 @@ public struct ControlAccessPolicy: Sendable {
     /// The `forbidden` message for a peer refused `command` (or refused altogether).
     func refusal(_ peer: PeerCredentials, permission: ControlPermission, command: ControlCommand) -> ControlError {
         let who = "uid \(peer.uid)" + (UserDatabase.userName(ofUID: peer.uid).map { " (\($0))" } ?? "")
-        let rule = "watch: \(watch.summary); manage: root, uid \(serverUID), \(manage.summary)"
+        let managers = ["root"] + (serverUID == 0 ? [] : ["uid \(serverUID) (the server's)"])
+            + (manage.isEmpty ? [] : [manage.summary])
+        let rule = "watch: \(watch.summary); manage: \(managers.joined(separator: ", "))"
         if permission == .none {
             return ControlError(
                 .forbidden, "\(who) may not use this control socket (\(rule)); add it to control.watch or control.manage")
