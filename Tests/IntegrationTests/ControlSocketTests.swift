@@ -116,4 +116,45 @@ struct ControlSocketTests {
         #expect(output.contains("control subscriber fell behind"), "\(output.suffix(2000))")
         #expect(access(socketPath, F_OK) != 0, "the socket file is removed on shutdown")
     }
+
+    func ctl(_ arguments: String...) async throws -> CommandResult {
+        try await ChildProcess.run([Paths.lessor, "ctl"] + arguments + ["--socket", socketPath], timeout: .seconds(30))
+    }
+
+    /// `lessor ctl` end to end: a lease looked up by address, released with the version seen,
+    /// the same version refused afterwards; and `pools` shows the new pools after a SIGHUP.
+    @Test func ctlReleasesWithTheVersionSeenAndPoolsFollowAReload() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/lessor.yaml"
+        try configuration.write(toFile: file, atomically: true, encoding: .utf8)
+        let log = directory + "/serve.log"
+        let server = try ChildProcess([Paths.lessor, "serve", "-c", file], stdout: log, stderr: log)
+        defer { server.signal(SIGKILL) }
+        let relay = try LoopbackRelay(port: port)
+        let ack = try await eventually("lessor serve to answer", timeout: .seconds(30)) { () -> DHCPv4Message? in
+            guard server.isRunning else { throw LabError("lessor serve exited") }
+            return try acquire(relay, client: 1)
+        }
+
+        let lookup = try await ctl("lease", "\(ack.yiaddr)")
+        #expect(lookup.succeeded, "\(lookup)")
+        let version = try #require(
+            lookup.output.firstMatch(of: /"version":(\d+)/).map { String($0.1) }, "a version in \(lookup.output)")
+        let client = "hw:1:02:00:5e:08:00:01"
+        let released = try await ctl("release", client, "--lease-version", version)
+        #expect(released.succeeded && released.output.contains(#""state":"released""#), "\(released)")
+        let again = try await ctl("release", client, "--lease-version", version)
+        #expect(again.status == 1 && again.errors.contains("conflict"), "\(again)")
+
+        let before = try await ctl("pools")
+        #expect(before.output.contains("198.18.8.10-198.18.9.250"), "\(before)")
+        try configuration.replacingOccurrences(of: "198.18.8.10-198.18.9.250", with: "198.18.8.100-198.18.8.199")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        server.signal(SIGHUP)
+        let after = try await eventually("pools to show the reloaded range") { () -> CommandResult? in
+            let result = try await ctl("pools")
+            return result.output.contains("198.18.8.100-198.18.8.199") ? result : nil
+        }
+        #expect(after.output.contains(#""size":100"#), "\(after)")
+    }
 }
