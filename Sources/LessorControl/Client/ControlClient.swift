@@ -28,6 +28,9 @@ public struct ControlClientError: Error, Sendable, Equatable, CustomStringConver
     }
 
     public var description: String { message }
+
+    /// Equal when the codes are, so tests can compare errors.
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
 }
 
 /// A connection to a control socket. Requests may be sent from several tasks at once: each gets

@@ -79,7 +79,7 @@ public final class ControlServer: Sendable {
 
     public static func start(
         _ configuration: ControlServerConfiguration, store: any LeaseStore, backend: any ControlBackend,
-        clock: any LeaseClock = SystemLeaseClock(), logger: Logger,
+        clock: any LeaseClock = SystemLeaseClock(), logger: Logger = Logger(label: "lessor.control"),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> ControlServer {
         let policy = ControlAccessPolicy(watch: configuration.watch, manage: configuration.manage)
