@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests", dependencies: ["DHCPWire", "LeaseStore", "lessor"], swiftSettings: strict),
         .testTarget(
-            name: "LessorControlTests", dependencies: ["LessorControl", "LeaseStore", "DHCPWire", "DHCPServer", "lessor"],
+            name: "LessorControlTests", dependencies: ["LessorControl", "LeaseStore", "DHCPWire", "DHCPServer", "Allocation", "lessor"],
             swiftSettings: strict),
         .testTarget(
             name: "DashboardTests", dependencies: ["Dashboard", "LessorControl", "LeaseStore", "DHCPWire"],

@@ -168,6 +168,21 @@ public actor IPv4Allocator {
     /// Addresses currently offered and not yet requested (for statistics).
     public var offeredCount: Int { offers.count }
 
+    /// How each pool's addresses stand in this allocator's view, lapsed offers let go first
+    /// (the control socket's `pools`). Keyed by pool name.
+    public func usage(now: Date) -> [String: PoolUsage] {
+        sweepOffers(now: now)
+        var offered: [String: Int] = [:]
+        for offer in offers.values {
+            if let name = poolName(of: offer.address) { offered[name, default: 0] += 1 }
+        }
+        var usage: [String: PoolUsage] = [:]
+        for (name, pool) in pools {
+            usage[name] = PoolUsage(size: pool.size, free: pool.freeCount, offered: offered[name] ?? 0)
+        }
+        return usage
+    }
+
     /// DHCPREQUEST: makes `address` the client's active lease until now + lease time, when it
     /// is the client's (offered, active, expired, released) or free in its pools.
     public func commit(_ request: Request, address: IPv4Address) async throws -> CommitOutcome {
@@ -305,6 +320,20 @@ public actor IPv4Allocator {
     private func markFree(_ address: IPv4Address) {
         guard !excluded.contains(address), !quarantining.contains(address), let name = poolName(of: address) else { return }
         pools[name]?.free(address)
+    }
+}
+
+/// One pool as the allocator sees it: its size, the addresses it can hand out now, and those
+/// offered (held in memory for a client's REQUEST, not in the store).
+public struct PoolUsage: Sendable, Equatable {
+    public var size: Int
+    public var free: Int
+    public var offered: Int
+
+    public init(size: Int, free: Int, offered: Int) {
+        self.size = size
+        self.free = free
+        self.offered = offered
     }
 }
 

@@ -36,6 +36,7 @@ struct ServerLifecycleTests {
               lease_time: \(leaseTime)
               server_id: \(serverAddress)
           plugins: [server_id, lease_time, netmask, range]
+        control: {socket: \(directory.path)/control.sock}
         """
     }
 

@@ -121,7 +121,8 @@ struct ConfigurationParser {
     mutating func document(_ root: YAMLValue) -> ServerConfiguration? {
         guard
             let top = root.mapping(
-                "a mapping with server4 (and optionally store and log_level)", keys: ["log_level", "store", "server4"],
+                "a mapping with server4 (and optionally store and log_level)",
+                keys: ["log_level", "store", "control", "server4"],
                 extensionPrefix: "x-")
         else { return nil }
         var configuration = ServerConfiguration()
@@ -132,6 +133,9 @@ struct ConfigurationParser {
         }
         if let store = top.optional("store") {
             configuration.store = self.store(store)
+        }
+        if let control = top.optional("control") {
+            configuration.control = self.control(control)
         }
         if let server4 = top.required("server4", "the DHCPv4 service (listen, subnets, plugins)") {
             configuration.server4 = self.server4(server4)

@@ -1,4 +1,5 @@
 public import DHCPWire
+public import LessorControl
 
 /// Everything `lessor serve` is told by its YAML file. Values are validated when loaded
 /// (`ConfigurationLoader`), so the server can trust them.
@@ -6,11 +7,17 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var store: StoreConfiguration
     public var server4: DHCPv4Configuration?
     public var logLevel: String
+    /// The control socket; nil when `control: {enabled: false}`.
+    public var control: ControlServerConfiguration?
 
-    public init(store: StoreConfiguration = StoreConfiguration(), server4: DHCPv4Configuration? = nil, logLevel: String = "info") {
+    public init(
+        store: StoreConfiguration = StoreConfiguration(), server4: DHCPv4Configuration? = nil, logLevel: String = "info",
+        control: ControlServerConfiguration? = ControlServerConfiguration()
+    ) {
         self.store = store
         self.server4 = server4
         self.logLevel = logLevel
+        self.control = control
     }
 }
 

@@ -9,16 +9,26 @@ struct DHCPv4Runtime: Sendable {
     let service: DHCPv4Service
     let allocator: IPv4Allocator
     let reservations: ReservationTable?
+    /// Every pool, as the control socket's `pools` lists it.
+    let pools: [PoolDefinition]
+
+    struct PoolDefinition: Sendable {
+        var name: String
+        var subnet: SubnetConfiguration
+        var range: IPv4Range
+    }
 
     static func build(
         _ configuration: DHCPv4Configuration, store: any LeaseStore, counters: ServerCounters, logger: Logger
     ) async throws -> DHCPv4Runtime {
         var specs: [IPv4Allocator.PoolSpec] = []
+        var definitions: [PoolDefinition] = []
         var poolsBySubnet: [String: [String]] = [:]
         for subnet in configuration.subnets {
             for (index, range) in subnet.pools.enumerated() {
                 let name = subnet.pools.count == 1 ? subnet.name : "\(subnet.name)#\(index + 1)"
                 specs.append(.init(name: name, first: range.first, last: range.last))
+                definitions.append(PoolDefinition(name: name, subnet: subnet, range: range))
                 poolsBySubnet[subnet.name, default: []].append(name)
             }
         }
@@ -45,6 +55,6 @@ struct DHCPv4Runtime: Sendable {
             reservations: staticPlugin)
         let service = DHCPv4Service(configuration: configuration, plugins: plugins, counters: counters, clock: SystemLeaseClock(),
                                     logger: logger)
-        return DHCPv4Runtime(service: service, allocator: allocator, reservations: reservations)
+        return DHCPv4Runtime(service: service, allocator: allocator, reservations: reservations, pools: definitions)
     }
 }

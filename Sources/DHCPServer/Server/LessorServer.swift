@@ -1,5 +1,7 @@
 public import Logging
+import Foundation
 import LeaseStore
+import LessorControl
 import NIOCore
 import NIOPosix
 public import ServiceLifecycle
@@ -11,6 +13,9 @@ import UnixSignals
 /// the old one keeps serving); graceful shutdown stops the sockets, lets in-flight requests
 /// commit, and closes the store.
 public final class LessorServer: Service, Sendable {
+    /// The version `status` reports.
+    public static let version = "0.1.0"
+
     public let configurationFile: String
     public let counters = ServerCounters()
     private let logger: Logger
@@ -37,6 +42,16 @@ public final class LessorServer: Service, Sendable {
 
         let runtime = try await DHCPv4Runtime.build(server4, store: store, counters: counters, logger: logger)
         current.withLock { $0 = runtime }
+        var control: ControlServer?
+        if let settings = configuration.control {
+            let backend = ServerControlBackend(counters: counters, startedAt: Date()) { [weak self] in self?.current.withLock { $0 } }
+            do {
+                control = try await ControlServer.start(settings, store: store, backend: backend, logger: logger)
+            } catch {
+                await StoreFactory.close(store)
+                throw ServerError("\(error)")
+            }
+        }
         let slot = ServiceSlot(runtime.service)
         let transports = server4.listen.map {
             UDPv4Transport(listen: $0, port: server4.port, slot: slot, logger: logger)
@@ -56,6 +71,7 @@ public final class LessorServer: Service, Sendable {
             try? await gracefulShutdown()
             logger.info("shutting down: closing sockets, finishing requests in flight")
             for transport in transports { await transport.stop() }
+            await control?.stop()
             await slot.waitUntilIdle()
             group.cancelAll()
         }

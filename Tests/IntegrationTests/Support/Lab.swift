@@ -187,8 +187,13 @@ final class Lab: Sendable {
 
     /// Writes the configuration, validates it with `lessor check-config`, starts `lessor serve`
     /// in the server namespace and waits until it listens on `listeners` sockets.
+    /// The control socket of a configuration that names none: in the lab's directory, so labs
+    /// running side by side do not contend for the default /run/lessor/control.sock.
+    var controlSocketPath: String { directory + "/control.sock" }
+
     func startServer(configuration yaml: String, listeners: Int) async throws {
-        try write("lessor.yaml", yaml)
+        let hasControl = yaml.hasPrefix("control:") || yaml.contains("\ncontrol:")
+        try write("lessor.yaml", hasControl ? yaml : yaml + "\ncontrol: {socket: \(controlSocketPath)}\n")
         let checked = try await ChildProcess.run([Paths.lessor, "check-config", configurationPath], timeout: .seconds(60))
         guard checked.succeeded else { throw LabError("the test's configuration is invalid: \(checked)") }
         guard let ip = executablePath("ip") else { throw LabError("no ip command") }
