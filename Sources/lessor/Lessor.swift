@@ -6,7 +6,7 @@ struct Lessor: AsyncParsableCommand {
         commandName: "lessor",
         abstract: "A DHCP server built around a transactional lease store.",
         subcommands: [
-            ServeCommand.self, DemoCommand.self, CtlCommand.self, LeasesCommand.self, CheckConfigCommand.self,
+            ServeCommand.self, DemoCommand.self, TopCommand.self, CtlCommand.self, LeasesCommand.self, CheckConfigCommand.self,
             BenchCommand.self, DebugCommand.self,
         ]
     )

@@ -16,9 +16,7 @@ struct ControlSocketTests {
     let port = UInt16.random(in: 20_000...40_000)
 
     init() throws {
-        var template = Array("/tmp/lessor-it-control.XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw LabError("mkdtemp failed: errno \(errno)") }
-        directory = String(cString: made)
+        directory = try makeTemporaryDirectory("control")
     }
 
     var socketPath: String { directory + "/control.sock" }

@@ -29,3 +29,27 @@ struct DemoTests {
         #expect(records?.count == bound, "active leases in the store = bound clients: \(leases.output.prefix(400))")
     }
 }
+
+/// The README's first command in a real terminal: the dashboard opens on the demo's server,
+/// fills with the simulated clients' leases, and `q` ends both.
+@Suite("lessor demo with its dashboard", .needsTmux, .timeLimit(.minutes(2)))
+struct DemoDashboardTests {
+    @Test func theDashboardFillsWithTheSimulatedLeasesAndQuitEndsTheDemo() async throws {
+        let directory = try makeTemporaryDirectory("demo")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let tmux = try await TmuxServer(width: 120, height: 36)
+        defer { tmux.kill() }
+        let port = UInt16.random(in: 20_000...40_000)
+        try await tmux.type(
+            "LESSOR_THEMES='\(Paths.repository.appendingPathComponent("themes").path)' TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 "
+                + "'\(Paths.lessor)' demo --clients 30 --port \(port) --dir '\(directory)'; echo \"demo exited $?\"")
+        // Leases arrive (the header counts them) from the office, lab and guests pools.
+        try await tmux.waitForScreen("leases from the simulation", timeout: .seconds(30)) { screen in
+            guard let match = screen.firstMatch(of: /(\d+) leases: (\d+) active/), let active = Int(match.2) else { return false }
+            return active >= 5 && ["office", "lab", "guests"].allSatisfy { screen.contains(" \($0) ") }
+        }
+        try await tmux.press("q")
+        let after = try await tmux.waitForScreen("the demo to end", timeout: .seconds(30)) { $0.contains("demo exited") }
+        #expect(after.contains("lessor demo: done.") && after.contains("demo exited 0"), "\(after)")
+    }
+}

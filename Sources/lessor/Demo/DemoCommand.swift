@@ -48,12 +48,15 @@ struct DemoCommand: AsyncParsableCommand {
         print("  control socket \(directory.path("control.sock"))")
 
         let server = LessorServer(configurationFile: configurationFile, logger: logger)
+        // With the dashboard, the terminal owns SIGINT/SIGTERM (it restores the screen, then the
+        // demo shuts the server down); headless, the service group takes them.
         let group = ServiceGroup(
-            configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [server], gracefulShutdownSignals: headless ? [.sigterm, .sigint] : [], logger: logger))
         let relay = try DemoRelay(address: Self.relayAddress, server: Self.serverAddress, port: port)
         defer { relay.stop() }
         let population = DemoPopulation(relay: relay, size: clients, seed: seed)
-        let headless = headless, duration = duration, clients = clients
+        let headless = headless, duration = duration, clients = clients, readonly = readonly
+        let socket = directory.path("control.sock")
 
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
@@ -74,7 +77,18 @@ struct DemoCommand: AsyncParsableCommand {
                 if headless {
                     await Self.report(population, every: .seconds(5), until: deadline, clients: clients)
                 } else {
-                    throw DemoError("the dashboard is not available in this build; use --headless")
+                    let dashboard = Task { try await TopSession(socket: socket, readonly: readonly).runAndExit() }
+                    if let deadline {
+                        // --duration ends the dashboard too (recordings, tests).
+                        let stopper = Task {
+                            try? await Task.sleep(until: deadline)
+                            dashboard.cancel()
+                        }
+                        defer { stopper.cancel() }
+                        try await dashboard.value
+                    } else {
+                        try await dashboard.value
+                    }
                 }
             }
             try await tasks.next()

@@ -47,6 +47,8 @@ struct DemoDirectory {
               provider: sqlite
               path: leases.sqlite
               expired_hold: 2m
+            control:
+              socket: \(path("control.sock"))
             server4:
               listen: [{address: \(server)}]
               port: \(port)

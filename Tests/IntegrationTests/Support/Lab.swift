@@ -89,9 +89,7 @@ final class Lab: Sendable {
 
     private init(tag: String) throws {
         name = "lit\(getpid())-\(tag)"
-        var template = Array("/tmp/lessor-it-\(tag).XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw LabError("mkdtemp failed: errno \(errno)") }
-        directory = String(cString: made)
+        directory = try makeTemporaryDirectory(tag)
         chmod(directory, 0o755)  // dhcpcd's unprivileged helpers read the hook script in here
     }
 
@@ -407,4 +405,11 @@ func isAddress(_ address: String, in cidr: String) -> Bool {
 func isAddress(_ address: String, between first: String, and last: String) -> Bool {
     guard let a = IPv4Address(address), let low = IPv4Address(first), let high = IPv4Address(last) else { return false }
     return low <= a && a <= high
+}
+
+/// A new private directory `/tmp/lessor-it-<tag>.XXXXXX` (mkdtemp); the caller removes it.
+func makeTemporaryDirectory(_ tag: String) throws -> String {
+    var template = Array("/tmp/lessor-it-\(tag).XXXXXX".utf8CString)
+    guard let made = mkdtemp(&template) else { throw LabError("mkdtemp failed: errno \(errno)") }
+    return String(cString: made)
 }
