@@ -8,7 +8,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("Control server: protocol, commands, socket file")
+@Suite("Control server: protocol, commands, socket file", .timeLimit(.minutes(2)))
 struct ControlServerTests {
     @Test func malformedLinesAreAnsweredAndTheConnectionStays() async throws {
         try await ControlFixture.with { fixture in
