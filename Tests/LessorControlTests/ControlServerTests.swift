@@ -21,9 +21,12 @@ struct ControlServerTests {
             let version = try #require(try await socket.response())
             #expect(version.id == 5 && version.error?.code == .badRequest)
             #expect(version.error?.message.contains("99") == true)
+            try socket.send("{\"id\":7,\"command\":\"subscribe\",\"version\":99}\n")
+            let refusedSubscription = try #require(try await socket.response())
+            #expect(refusedSubscription.id == 7 && refusedSubscription.error?.code == .badRequest)
             try socket.send("{\"id\":6,\"command\":\"status\"}\r\n")
             let status = try #require(try await socket.response())
-            #expect(status.id == 6 && status.ok && status.status?.store == "memory", "the connection still answers")
+            #expect(status.id == 6 && status.ok && status.status?.store == "memory", "still answering, and no stream started")
         }
     }
 

@@ -167,12 +167,10 @@ public final class ControlServer: Sendable {
                 try await withThrowingDiscardingTaskGroup { streams in
                     defer { streams.cancelAll() }
                     for try await line in inbound {
-                        guard
-                            let request = try await self.answer(
-                                line, peer: peer, permission: permission, outbound: outbound)
-                        else { return }
-                        if request.command == .subscribe {
-                            streams.addTask { try await self.stream(request.id, to: outbound) }
+                        switch try await self.answer(line, peer: peer, permission: permission, outbound: outbound) {
+                        case .answered: continue
+                        case .subscribe(let id): streams.addTask { try await self.stream(id, to: outbound) }
+                        case .close: return
                         }
                     }
                 }
@@ -182,16 +180,23 @@ public final class ControlServer: Sendable {
         }
     }
 
-    /// Answers one line. Returns the request when the connection continues (a `subscribe` is
-    /// returned unanswered, for the caller to stream), nil when it must close.
+    /// What the connection does after one line.
+    private enum Outcome {
+        case answered
+        /// A valid, permitted `subscribe`: the caller streams under this id.
+        case subscribe(id: Int)
+        case close
+    }
+
+    /// Answers one line (a `subscribe` is left to the caller, to stream).
     private func answer(
         _ line: ControlLine, peer: PeerCredentials?, permission: ControlPermission,
         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    ) async throws -> ControlRequest? {
+    ) async throws -> Outcome {
         guard case .line(let bytes) = line else {
             try await send(.failure(id: 0, ControlError(
                 .badRequest, "request line longer than \(ControlProtocol.maxLineBytes) bytes; closing the connection")), outbound)
-            return nil
+            return .close
         }
         let request: ControlRequest
         do {
@@ -200,7 +205,7 @@ public final class ControlServer: Sendable {
             let id = (try? ControlCoding.decode(RequestID.self, from: bytes.readableBytesView))?.id ?? 0
             guard permission != .none else { return try await refuse(id: id, peer: peer, command: nil, outbound) }
             try await send(.failure(id: id, ControlError(.badRequest, "not a request: \(Self.describe(error))")), outbound)
-            return ControlRequest(id: id, command: .status)
+            return .answered
         }
         guard permission.allows(request.command) else {
             return try await refuse(id: request.id, peer: peer, command: request.command, permission: permission, outbound)
@@ -209,10 +214,11 @@ public final class ControlServer: Sendable {
             try await send(.failure(id: request.id, ControlError(
                 .badRequest, "protocol version \(version) is not supported; this server speaks \(ControlProtocol.version)")),
                 outbound)
-            return request
+            return .answered
         }
-        if request.command != .subscribe { try await send(await commands.respond(to: request), outbound) }
-        return request
+        if request.command == .subscribe { return .subscribe(id: request.id) }
+        try await send(await commands.respond(to: request), outbound)
+        return .answered
     }
 
     /// A peer with no permission at all is answered once and disconnected; a watcher asking to
@@ -220,13 +226,13 @@ public final class ControlServer: Sendable {
     private func refuse(
         id: Int, peer: PeerCredentials?, command: ControlCommand?, permission: ControlPermission = .none,
         _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    ) async throws -> ControlRequest? {
+    ) async throws -> Outcome {
         let error =
             peer.map { policy.refusal($0, permission: permission, command: command ?? .status) }
             ?? ControlError(.forbidden, "the peer's credentials could not be read (SO_PEERCRED)")
         logger.notice("control request refused: \(error.message)")
         try await send(.failure(id: id, error), outbound)
-        return permission == .none ? nil : ControlRequest(id: id, command: command ?? .status)
+        return permission == .none ? .close : .answered
     }
 
     /// `subscribe`: the snapshot, then the changes as the index applies them, and a resync
