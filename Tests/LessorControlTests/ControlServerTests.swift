@@ -121,6 +121,30 @@ struct ControlServerTests {
         await server.stop()
     }
 
+    @Test func concurrentRequestsOnOneClientEachGetTheirOwnAnswer() async throws {
+        try await ControlFixture.with { fixture in
+            let lease = try await fixture.lease(ControlFixture.client(1))
+            let client = try await fixture.client()
+            let answers = try await withThrowingTaskGroup(of: ControlResponse.self) { group in
+                for index in 0..<30 {
+                    group.addTask {
+                        switch index % 3 {
+                        case 0: try await client.request(ControlRequest(id: 0, command: .status))
+                        case 1: try await client.request(ControlRequest(id: 0, command: .lease, client: "02:00:00:00:00:01"))
+                        default: try await client.request(ControlRequest(id: 0, command: .lease, client: "hw:1:02:00:00:00:00:99"))
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(answers.map(\.id)).count == 30, "every request under its own id")
+            #expect(answers.filter { $0.status != nil }.count == 10)
+            #expect(answers.filter { $0.leases?.first?.lease == lease }.count == 10, "a bare MAC names a hw client")
+            #expect(answers.filter { $0.error?.code == .notFound }.count == 10)
+            await client.close()
+        }
+    }
+
     @Test func theClientSaysWhenNoServerIsThere() async throws {
         await #expect(throws: ControlClientError(.noServer, "")) {
             _ = try await ControlClient.connect(path: "/tmp/lessor-no-such-dir/control.sock")

@@ -61,13 +61,16 @@ public final class ControlServer: Sendable {
     private let policy: ControlAccessPolicy
     private let logger: Logger
     private let socketInode: UInt64
+    /// The listening socket; closing it ends the accept loop.
+    private let listener: any Channel
+    private let registry: ConnectionRegistry
     private let serving = Mutex<Task<Void, Never>?>(nil)
 
     private typealias Connection = NIOAsyncChannel<ControlLine, ByteBuffer>
 
     private init(
         configuration: ControlServerConfiguration, index: LeaseIndex, commands: ControlCommands, policy: ControlAccessPolicy,
-        logger: Logger, socketInode: UInt64
+        logger: Logger, socketInode: UInt64, listener: any Channel, registry: ConnectionRegistry
     ) {
         self.configuration = configuration
         self.index = index
@@ -75,6 +78,8 @@ public final class ControlServer: Sendable {
         self.policy = policy
         self.logger = logger
         self.socketInode = socketInode
+        self.listener = listener
+        self.registry = registry
     }
 
     public static func start(
@@ -95,6 +100,7 @@ public final class ControlServer: Sendable {
         } catch {
             throw ControlServerError("control socket: cannot read the lease store: \(error)")
         }
+        let registry = ConnectionRegistry()
         let channel: NIOAsyncChannel<Connection, Never>
         do {
             channel = try await ServerBootstrap(group: group)
@@ -103,7 +109,9 @@ public final class ControlServer: Sendable {
                     child.eventLoop.makeCompletedFuture {
                         try child.pipeline.syncOperations.addHandler(
                             ByteToMessageHandler(ControlLineDecoder(maxLength: ControlProtocol.maxLineBytes)))
-                        return try Connection(wrappingChannelSynchronously: child)
+                        let connection = try Connection(wrappingChannelSynchronously: child)
+                        if !registry.adopt(connection) { child.close(promise: nil) }
+                        return connection
                     }
                 }
         } catch {
@@ -121,7 +129,8 @@ public final class ControlServer: Sendable {
         }
         let commands = ControlCommands(store: store, index: index, backend: backend, clock: clock)
         let server = ControlServer(
-            configuration: configuration, index: index, commands: commands, policy: policy, logger: logger, socketInode: inode)
+            configuration: configuration, index: index, commands: commands, policy: policy, logger: logger, socketInode: inode,
+            listener: channel.channel, registry: registry)
         server.serving.withLock { $0 = Task { await server.serve(channel) } }
         logger.info(
             "control socket listening",
@@ -136,9 +145,12 @@ public final class ControlServer: Sendable {
             return task
         }
         guard let task else { return }
-        task.cancel()
+        // Closing the listener (rather than cancelling the task) lets the accept loop take every
+        // connection already accepted, so each is closed properly; then it ends them all.
+        try? await listener.close()
         index.stop()
         await task.value
+        for connection in registry.stop() { try? await connection.executeThenClose { _, _ in } }
         SocketFile.remove(configuration.socketPath, inode: socketInode)
     }
 
@@ -151,6 +163,7 @@ public final class ControlServer: Sendable {
                     for try await connection in inbound {
                         group.addTask { await self.handle(connection) }
                     }
+                    group.cancelAll()  // the listener closed: end every connection
                 }
             }
         } catch is CancellationError {
@@ -160,6 +173,7 @@ public final class ControlServer: Sendable {
     }
 
     private func handle(_ connection: Connection) async {
+        defer { registry.release(connection) }
         let peer = await Self.peerCredentials(connection.channel)
         let permission = peer.map(policy.permission(for:)) ?? .none
         do {
@@ -290,6 +304,39 @@ private struct PeerCredentialsOption: Sendable {
     var pid: Int32 = 0
     var uid: UInt32 = 0
     var gid: UInt32 = 0
+}
+
+/// Accepted connections not yet finished. NIO requires each `NIOAsyncChannel` to be finished
+/// (`executeThenClose`) before it is released, and one accepted while the server stops would be
+/// dropped by the ended accept loop unfinished (a crash). The registry holds every connection
+/// until its handler is done; `stop` hands back the ones no handler took, and keeps (closed)
+/// any accepted after it.
+final class ConnectionRegistry: Sendable {
+    private typealias Connection = NIOAsyncChannel<ControlLine, ByteBuffer>
+    private let state = Mutex<(open: [ObjectIdentifier: Connection], stopped: Bool)>(([:], false))
+
+    /// Holds `connection`; false when the server has stopped (the caller closes its channel).
+    func adopt(_ connection: NIOAsyncChannel<ControlLine, ByteBuffer>) -> Bool {
+        state.withLock { state in
+            state.open[ObjectIdentifier(connection.channel)] = connection
+            return !state.stopped
+        }
+    }
+
+    func release(_ connection: NIOAsyncChannel<ControlLine, ByteBuffer>) {
+        state.withLock { state in
+            if !state.stopped { state.open[ObjectIdentifier(connection.channel)] = nil }
+        }
+    }
+
+    /// The connections no handler finished; from now on connections are only kept.
+    func stop() -> [NIOAsyncChannel<ControlLine, ByteBuffer>] {
+        state.withLock { state in
+            state.stopped = true
+            defer { state.open.removeAll() }
+            return Array(state.open.values)
+        }
+    }
 }
 
 /// The id of a request that did not decode as a whole, to answer it under its id.
