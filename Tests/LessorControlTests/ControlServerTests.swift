@@ -145,6 +145,21 @@ struct ControlServerTests {
         }
     }
 
+    @Test func anUnknownSocketGroupStopsTheStartWithAClearErrorAndNoSocketLeft() async throws {
+        let directory = "/tmp/lessor-control-group-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = MemoryLeaseStore()
+        do {
+            _ = try await ControlServer.start(
+                ControlServerConfiguration(socketPath: directory + "/control.sock", group: "no-such-group-here"), store: store,
+                backend: TestBackend(allocator: .init(owner: "range", store: store, pools: []), leaseTime: 600))
+            Issue.record("started with an unknown group")
+        } catch let error as ControlServerError {
+            #expect(error.description.contains("no group named 'no-such-group-here'"), "\(error)")
+        }
+        #expect(access(directory + "/control.sock", F_OK) != 0)
+    }
+
     @Test func theClientSaysWhenNoServerIsThere() async throws {
         await #expect(throws: ControlClientError(.noServer, "")) {
             _ = try await ControlClient.connect(path: "/tmp/lessor-no-such-dir/control.sock")

@@ -122,7 +122,7 @@ public final class ControlServer: Sendable {
         do {
             inode = try SocketFile.secure(path, mode: configuration.mode, group: configuration.group)
         } catch {
-            try? await channel.channel.close()
+            try? await channel.executeThenClose { _ in }
             SocketFile.remove(path, inode: nil)
             index.stop()
             throw error
