@@ -6,7 +6,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("Control socket access")
+@Suite("Control socket access", .timeLimit(.minutes(2)))
 struct AccessTests {
     @Test func rootAndTheServersUserManageListedUsersAndGroupsAsConfigured() {
         let policy = ControlAccessPolicy(

@@ -8,7 +8,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("Control server: protocol, commands, socket file")
+@Suite("Control server: protocol, commands, socket file", .timeLimit(.minutes(2)))
 struct ControlServerTests {
     @Test func malformedLinesAreAnsweredAndTheConnectionStays() async throws {
         try await ControlFixture.with { fixture in
@@ -21,9 +21,12 @@ struct ControlServerTests {
             let version = try #require(try await socket.response())
             #expect(version.id == 5 && version.error?.code == .badRequest)
             #expect(version.error?.message.contains("99") == true)
+            try socket.send("{\"id\":7,\"command\":\"subscribe\",\"version\":99}\n")
+            let refusedSubscription = try #require(try await socket.response())
+            #expect(refusedSubscription.id == 7 && refusedSubscription.error?.code == .badRequest)
             try socket.send("{\"id\":6,\"command\":\"status\"}\r\n")
             let status = try #require(try await socket.response())
-            #expect(status.id == 6 && status.ok && status.status?.store == "memory", "the connection still answers")
+            #expect(status.id == 6 && status.ok && status.status?.store == "memory", "still answering, and no stream started")
         }
     }
 
@@ -116,6 +119,45 @@ struct ControlServerTests {
         #expect(try await client.request(ControlRequest(id: 0, command: .status)).ok)
         await client.close()
         await server.stop()
+    }
+
+    @Test func concurrentRequestsOnOneClientEachGetTheirOwnAnswer() async throws {
+        try await ControlFixture.with { fixture in
+            let lease = try await fixture.lease(ControlFixture.client(1))
+            let client = try await fixture.client()
+            let answers = try await withThrowingTaskGroup(of: ControlResponse.self) { group in
+                for index in 0..<30 {
+                    group.addTask {
+                        switch index % 3 {
+                        case 0: try await client.request(ControlRequest(id: 0, command: .status))
+                        case 1: try await client.request(ControlRequest(id: 0, command: .lease, client: "02:00:00:00:00:01"))
+                        default: try await client.request(ControlRequest(id: 0, command: .lease, client: "hw:1:02:00:00:00:00:99"))
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(answers.map(\.id)).count == 30, "every request under its own id")
+            #expect(answers.filter { $0.status != nil }.count == 10)
+            #expect(answers.filter { $0.leases?.first?.lease == lease }.count == 10, "a bare MAC names a hw client")
+            #expect(answers.filter { $0.error?.code == .notFound }.count == 10)
+            await client.close()
+        }
+    }
+
+    @Test func anUnknownSocketGroupStopsTheStartWithAClearErrorAndNoSocketLeft() async throws {
+        let directory = "/tmp/lessor-control-group-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = MemoryLeaseStore()
+        do {
+            _ = try await ControlServer.start(
+                ControlServerConfiguration(socketPath: directory + "/control.sock", group: "no-such-group-here"), store: store,
+                backend: TestBackend(allocator: .init(owner: "range", store: store, pools: []), leaseTime: 600))
+            Issue.record("started with an unknown group")
+        } catch let error as ControlServerError {
+            #expect(error.description.contains("no group named 'no-such-group-here'"), "\(error)")
+        }
+        #expect(access(directory + "/control.sock", F_OK) != 0)
     }
 
     @Test func theClientSaysWhenNoServerIsThere() async throws {

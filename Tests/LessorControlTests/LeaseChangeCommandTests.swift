@@ -6,7 +6,7 @@ import Testing
 
 /// `release` and `extend`: tokened read–modify–write, version checks, and what a release does to
 /// the address (held until the old expiry, or free at once with `force`).
-@Suite("Release and extend")
+@Suite("Release and extend", .timeLimit(.minutes(2)))
 struct LeaseChangeCommandTests {
     let alice = ControlFixture.client(1)
     let bob = ControlFixture.client(2)

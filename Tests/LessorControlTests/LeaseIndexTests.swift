@@ -4,10 +4,24 @@ import LeaseStore
 import LessorControl
 import Testing
 
-@Suite("Lease index and subscribe")
+@Suite("Lease index and subscribe", .timeLimit(.minutes(2)))
 struct LeaseIndexTests {
     /// One key per lease, as a subscriber would keep its table.
     static func key(_ client: ClientID, _ lease: Lease) -> String { "\(client) \(lease.key)" }
+
+    /// A subscriber's table of leases, from a snapshot or the store.
+    static func table(_ records: [LeaseRecord]?) -> [String: Lease] {
+        Dictionary(uniqueKeysWithValues: (records ?? []).map { (key($0.client, $0.lease), $0.lease) })
+    }
+
+    /// What a subscriber does with one event: apply a change, or start over from a resync.
+    static func apply(_ event: ControlResponse, to table: inout [String: Lease]) {
+        if event.event == .resync {
+            table = Self.table(event.leases)
+        } else if let change = event.change {
+            table[key(change.client, change.lease)] = change.kind == .deleted ? nil : change.lease
+        }
+    }
 
     /// Many writers on many clients at once; the subscriber's snapshot plus the changes it
     /// streams must end equal to the store, and the index too.
@@ -22,7 +36,7 @@ struct LeaseIndexTests {
             var events = client.subscribe().makeAsyncIterator()
             let snapshot = try #require(try await events.next())
             #expect(snapshot.event == .snapshot && snapshot.status != nil && snapshot.pools != nil)
-            var table = Dictionary(uniqueKeysWithValues: (snapshot.leases ?? []).map { (Self.key($0.client, $0.lease), $0.lease) })
+            var table = Self.table(snapshot.leases)
             #expect(table.count == 10)
 
             await withTaskGroup(of: Void.self) { group in
@@ -36,25 +50,24 @@ struct LeaseIndexTests {
                 }
             }
             let final = try await store.all()
-            let expected = Dictionary(uniqueKeysWithValues: final.map { (Self.key($0.client, $0.lease), $0.lease) })
+            let expected = Self.table(final)
 
             var lastSequence: UInt64 = 0
-            let deadline = ContinuousClock.now + .seconds(30)
+            // Bounded: after 30 s the connection is closed, which ends the stream with an error.
+            let watchdog = Task {
+                try await Task.sleep(for: .seconds(30))
+                Issue.record("the stream did not reach the store's state within 30 s")
+                await client.close()
+            }
+            defer { watchdog.cancel() }
             while table != expected {
-                #expect(ContinuousClock.now < deadline, "the stream did not reach the store's state in time")
-                guard ContinuousClock.now < deadline, let event = try await events.next() else { break }
-                switch event.event {
-                case .change:
-                    let change = try #require(event.change)
+                guard let event = try await events.next() else { break }
+                #expect(event.event == .change || event.event == .resync, "\(event)")
+                if let change = event.change {
                     #expect(change.sequence > lastSequence, "changes arrive in commit order")
                     lastSequence = change.sequence
-                    let key = Self.key(change.client, change.lease)
-                    table[key] = change.kind == .deleted ? nil : change.lease
-                case .resync:
-                    table = Dictionary(uniqueKeysWithValues: (event.leases ?? []).map { (Self.key($0.client, $0.lease), $0.lease) })
-                default:
-                    Issue.record("unexpected event \(event)")
                 }
+                Self.apply(event, to: &table)
             }
             #expect(table == expected)
             #expect(fixture.server.index.records == final, "the index holds what the store holds")
@@ -89,6 +102,48 @@ struct LeaseIndexTests {
             #expect(try await eventually { fixture.server.index.counts(pool: "p")[.active] == 2 })
             let counts = fixture.server.index.counts(pool: "p")
             #expect(counts[.declined] == 1 && counts[.released] == 1 && counts[.expired] == 1)
+        }
+    }
+
+    /// A subscriber that stops reading: the store's writers go on at full speed, the subscriber
+    /// gets a `resync` when it reads again, and a still-stuck one does not hold up `stop`.
+    @Test func aStuckSubscriberIsResyncedAndDoesNotHoldUpStop() async throws {
+        try await ControlFixture.with(subscriberBuffer: 16) { fixture in
+            let reader = try RawControlSocket(path: fixture.socketPath)
+            let stuck = try RawControlSocket(path: fixture.socketPath)
+            for socket in [reader, stuck] {
+                try socket.send("{\"id\":3,\"command\":\"subscribe\"}\n")
+            }
+            let snapshot = try #require(try await reader.response())
+            #expect(snapshot.event == .snapshot)
+            // Big changes, so the socket buffers fill after a few hundred.
+            let padding = String(repeating: "x", count: 2000)
+            for step in 0..<2000 {
+                _ = try await fixture.store.transact(ControlFixture.client(UInt8(step % 200)), writer: "test") { tx in
+                    tx.leases = [Lease.v4(
+                        IPv4Address(198, 51, 100, UInt8(step % 200)), expiresAt: fixture.clock.now().addingTimeInterval(600),
+                        owner: "test", hostname: "h\(step)-\(padding)", pool: "p")]
+                }
+            }
+            var events = 0
+            var table: [String: Lease]?
+            while table == nil, let event = try await reader.response(timeout: .seconds(20)) {
+                events += 1
+                if event.event == .resync { table = Self.table(event.leases) }
+            }
+            #expect(table != nil, "a resync after \(events) events")
+            // The resync plus the changes after it reach the store's state.
+            let expected = Self.table(try await fixture.store.all())
+            while var current = table, current != expected, let event = try await reader.response(timeout: .seconds(20)) {
+                Self.apply(event, to: &current)
+                table = current
+            }
+            #expect(table == expected)
+
+            let started = ContinuousClock.now
+            await fixture.server.stop()
+            #expect(ContinuousClock.now - started < .seconds(5), "stop is not held up by the stuck subscriber")
+            _ = stuck
         }
     }
 }

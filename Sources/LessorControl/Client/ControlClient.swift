@@ -107,6 +107,9 @@ public final class ControlClient: Sendable {
         let request = ControlRequest(id: nextID.add(1, ordering: .relaxed).oldValue, command: .subscribe)
         let id = request.id
         guard router.expect(id, .stream(continuation)) else { return stream }
+        // A consumer that stops iterating stops being routed to (the server streams on until the
+        // connection closes).
+        continuation.onTermination = { [router] _ in router.fail(id, CancellationError()) }
         do {
             channel.writeAndFlush(ByteBuffer(bytes: try request.encodedLine())).whenFailure { [router, path] error in
                 router.fail(id, ControlClientError(.connection, "cannot send to \(path): \(error)"))

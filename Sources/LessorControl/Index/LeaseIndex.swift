@@ -138,8 +138,11 @@ public final class LeaseIndex: Sendable {
     }
 
     private static func records(of state: State) -> [LeaseRecord] {
-        state.leases.sorted { $0.key < $1.key }.flatMap { client, leases in
-            leases.sorted { $0.key < $1.key }.map { LeaseRecord(client: client, lease: $0.value) }
-        }
+        // Storage keys computed once per client, not once per comparison.
+        state.leases.map { (key: $0.key.storageKey, client: $0.key, leases: $0.value) }
+            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+            .flatMap { entry in
+                entry.leases.sorted { $0.key < $1.key }.map { LeaseRecord(client: entry.client, lease: $0.value) }
+            }
     }
 }

@@ -61,13 +61,16 @@ public final class ControlServer: Sendable {
     private let policy: ControlAccessPolicy
     private let logger: Logger
     private let socketInode: UInt64
+    /// The listening socket; closing it ends the accept loop.
+    private let listener: any Channel
+    private let registry: ConnectionRegistry
     private let serving = Mutex<Task<Void, Never>?>(nil)
 
     private typealias Connection = NIOAsyncChannel<ControlLine, ByteBuffer>
 
     private init(
         configuration: ControlServerConfiguration, index: LeaseIndex, commands: ControlCommands, policy: ControlAccessPolicy,
-        logger: Logger, socketInode: UInt64
+        logger: Logger, socketInode: UInt64, listener: any Channel, registry: ConnectionRegistry
     ) {
         self.configuration = configuration
         self.index = index
@@ -75,6 +78,8 @@ public final class ControlServer: Sendable {
         self.policy = policy
         self.logger = logger
         self.socketInode = socketInode
+        self.listener = listener
+        self.registry = registry
     }
 
     public static func start(
@@ -95,6 +100,7 @@ public final class ControlServer: Sendable {
         } catch {
             throw ControlServerError("control socket: cannot read the lease store: \(error)")
         }
+        let registry = ConnectionRegistry()
         let channel: NIOAsyncChannel<Connection, Never>
         do {
             channel = try await ServerBootstrap(group: group)
@@ -103,7 +109,9 @@ public final class ControlServer: Sendable {
                     child.eventLoop.makeCompletedFuture {
                         try child.pipeline.syncOperations.addHandler(
                             ByteToMessageHandler(ControlLineDecoder(maxLength: ControlProtocol.maxLineBytes)))
-                        return try Connection(wrappingChannelSynchronously: child)
+                        let connection = try Connection(wrappingChannelSynchronously: child)
+                        if !registry.adopt(connection) { child.close(promise: nil) }
+                        return connection
                     }
                 }
         } catch {
@@ -114,14 +122,15 @@ public final class ControlServer: Sendable {
         do {
             inode = try SocketFile.secure(path, mode: configuration.mode, group: configuration.group)
         } catch {
-            try? await channel.channel.close()
+            try? await channel.executeThenClose { _ in }
             SocketFile.remove(path, inode: nil)
             index.stop()
             throw error
         }
         let commands = ControlCommands(store: store, index: index, backend: backend, clock: clock)
         let server = ControlServer(
-            configuration: configuration, index: index, commands: commands, policy: policy, logger: logger, socketInode: inode)
+            configuration: configuration, index: index, commands: commands, policy: policy, logger: logger, socketInode: inode,
+            listener: channel.channel, registry: registry)
         server.serving.withLock { $0 = Task { await server.serve(channel) } }
         logger.info(
             "control socket listening",
@@ -136,9 +145,12 @@ public final class ControlServer: Sendable {
             return task
         }
         guard let task else { return }
-        task.cancel()
+        // Closing the listener (rather than cancelling the task) lets the accept loop take every
+        // connection already accepted, so each is closed properly; then it ends them all.
+        try? await listener.close()
         index.stop()
         await task.value
+        for connection in registry.stop() { try? await connection.executeThenClose { _, _ in } }
         SocketFile.remove(configuration.socketPath, inode: socketInode)
     }
 
@@ -151,6 +163,7 @@ public final class ControlServer: Sendable {
                     for try await connection in inbound {
                         group.addTask { await self.handle(connection) }
                     }
+                    group.cancelAll()  // the listener closed: end every connection
                 }
             }
         } catch is CancellationError {
@@ -160,6 +173,7 @@ public final class ControlServer: Sendable {
     }
 
     private func handle(_ connection: Connection) async {
+        defer { registry.release(connection) }
         let peer = await Self.peerCredentials(connection.channel)
         let permission = peer.map(policy.permission(for:)) ?? .none
         do {
@@ -167,12 +181,10 @@ public final class ControlServer: Sendable {
                 try await withThrowingDiscardingTaskGroup { streams in
                     defer { streams.cancelAll() }
                     for try await line in inbound {
-                        guard
-                            let request = try await self.answer(
-                                line, peer: peer, permission: permission, outbound: outbound)
-                        else { return }
-                        if request.command == .subscribe {
-                            streams.addTask { try await self.stream(request.id, to: outbound) }
+                        switch try await self.answer(line, peer: peer, permission: permission, outbound: outbound) {
+                        case .answered: continue
+                        case .subscribe(let id): streams.addTask { try await self.stream(id, to: outbound) }
+                        case .close: return
                         }
                     }
                 }
@@ -182,16 +194,23 @@ public final class ControlServer: Sendable {
         }
     }
 
-    /// Answers one line. Returns the request when the connection continues (a `subscribe` is
-    /// returned unanswered, for the caller to stream), nil when it must close.
+    /// What the connection does after one line.
+    private enum Outcome {
+        case answered
+        /// A valid, permitted `subscribe`: the caller streams under this id.
+        case subscribe(id: Int)
+        case close
+    }
+
+    /// Answers one line (a `subscribe` is left to the caller, to stream).
     private func answer(
         _ line: ControlLine, peer: PeerCredentials?, permission: ControlPermission,
         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    ) async throws -> ControlRequest? {
+    ) async throws -> Outcome {
         guard case .line(let bytes) = line else {
             try await send(.failure(id: 0, ControlError(
                 .badRequest, "request line longer than \(ControlProtocol.maxLineBytes) bytes; closing the connection")), outbound)
-            return nil
+            return .close
         }
         let request: ControlRequest
         do {
@@ -200,7 +219,7 @@ public final class ControlServer: Sendable {
             let id = (try? ControlCoding.decode(RequestID.self, from: bytes.readableBytesView))?.id ?? 0
             guard permission != .none else { return try await refuse(id: id, peer: peer, command: nil, outbound) }
             try await send(.failure(id: id, ControlError(.badRequest, "not a request: \(Self.describe(error))")), outbound)
-            return ControlRequest(id: id, command: .status)
+            return .answered
         }
         guard permission.allows(request.command) else {
             return try await refuse(id: request.id, peer: peer, command: request.command, permission: permission, outbound)
@@ -209,10 +228,11 @@ public final class ControlServer: Sendable {
             try await send(.failure(id: request.id, ControlError(
                 .badRequest, "protocol version \(version) is not supported; this server speaks \(ControlProtocol.version)")),
                 outbound)
-            return request
+            return .answered
         }
-        if request.command != .subscribe { try await send(await commands.respond(to: request), outbound) }
-        return request
+        if request.command == .subscribe { return .subscribe(id: request.id) }
+        try await send(await commands.respond(to: request), outbound)
+        return .answered
     }
 
     /// A peer with no permission at all is answered once and disconnected; a watcher asking to
@@ -220,13 +240,13 @@ public final class ControlServer: Sendable {
     private func refuse(
         id: Int, peer: PeerCredentials?, command: ControlCommand?, permission: ControlPermission = .none,
         _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    ) async throws -> ControlRequest? {
+    ) async throws -> Outcome {
         let error =
             peer.map { policy.refusal($0, permission: permission, command: command ?? .status) }
             ?? ControlError(.forbidden, "the peer's credentials could not be read (SO_PEERCRED)")
         logger.notice("control request refused: \(error.message)")
         try await send(.failure(id: id, error), outbound)
-        return permission == .none ? nil : ControlRequest(id: id, command: command ?? .status)
+        return permission == .none ? .close : .answered
     }
 
     /// `subscribe`: the snapshot, then the changes as the index applies them, and a resync
@@ -284,6 +304,39 @@ private struct PeerCredentialsOption: Sendable {
     var pid: Int32 = 0
     var uid: UInt32 = 0
     var gid: UInt32 = 0
+}
+
+/// Accepted connections not yet finished. NIO requires each `NIOAsyncChannel` to be finished
+/// (`executeThenClose`) before it is released, and one accepted while the server stops would be
+/// dropped by the ended accept loop unfinished (a crash). The registry holds every connection
+/// until its handler is done; `stop` hands back the ones no handler took, and keeps (closed)
+/// any accepted after it.
+final class ConnectionRegistry: Sendable {
+    private typealias Connection = NIOAsyncChannel<ControlLine, ByteBuffer>
+    private let state = Mutex<(open: [ObjectIdentifier: Connection], stopped: Bool)>(([:], false))
+
+    /// Holds `connection`; false when the server has stopped (the caller closes its channel).
+    func adopt(_ connection: NIOAsyncChannel<ControlLine, ByteBuffer>) -> Bool {
+        state.withLock { state in
+            state.open[ObjectIdentifier(connection.channel)] = connection
+            return !state.stopped
+        }
+    }
+
+    func release(_ connection: NIOAsyncChannel<ControlLine, ByteBuffer>) {
+        state.withLock { state in
+            if !state.stopped { state.open[ObjectIdentifier(connection.channel)] = nil }
+        }
+    }
+
+    /// The connections no handler finished; from now on connections are only kept.
+    func stop() -> [NIOAsyncChannel<ControlLine, ByteBuffer>] {
+        state.withLock { state in
+            state.stopped = true
+            defer { state.open.removeAll() }
+            return Array(state.open.values)
+        }
+    }
 }
 
 /// The id of a request that did not decode as a whole, to answer it under its id.
