@@ -191,6 +191,8 @@ store:
   provider: sqlite
   path: $dir/leases.sqlite
   synchronous: ${kind#lessor-}
+control:
+  enabled: false
 server4:
   listen:
     - address: $SRV
