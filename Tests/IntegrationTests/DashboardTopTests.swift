@@ -159,6 +159,15 @@ struct DashboardTopTests {
         try await quit(tmux)
     }
 
+    @Test func badThresholdsAndAMissingServerAreClearErrorsBeforeTheTerminalIsTouched() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let thresholds = try await ChildProcess.run(
+            [Paths.lessor, "top", "--socket", socketPath, "--warn-percent", "99", "--critical-percent", "50"])
+        #expect(thresholds.status == 64 && thresholds.errors.contains("--warn-percent"), "\(thresholds)")
+        let missing = try await ChildProcess.run([Paths.lessor, "top", "--socket", socketPath])
+        #expect(missing.status == 1 && missing.errors.contains("is lessor serve running? no socket at \(socketPath)"), "\(missing)")
+    }
+
     @Test func aVT100InTheCLocaleGetsASCIIWithoutColours() async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (server, _, acks) = try await startServer(leases: 2)

@@ -22,6 +22,17 @@ struct TopCommand: AsyncParsableCommand {
     @Option(help: "Start with this theme (a file name in the themes directory, without .theme).") var theme: String?
     @Option(help: "Read themes from this directory.") var themes: String?
     @Flag(help: "Print the dashboard's keys as a Markdown table and exit.") var keys = false
+    @Option(help: "A pool is shown as a warning from this percentage used.") var warnPercent: Double = 80
+    @Option(help: "A pool is shown as critical from this percentage used.") var criticalPercent: Double = 95
+    @Option(help: "A pool is shown as a warning with fewer free addresses than this.") var warnFree: UInt64 = 10
+    @Option(help: "A pool is shown as critical with fewer free addresses than this.") var criticalFree: UInt64 = 3
+
+    func validate() throws {
+        guard (0...100).contains(warnPercent), (0...100).contains(criticalPercent), warnPercent <= criticalPercent else {
+            throw ValidationError("--warn-percent and --critical-percent are 0-100, warning at most critical")
+        }
+        guard criticalFree <= warnFree else { throw ValidationError("--critical-free must not exceed --warn-free") }
+    }
 
     func run() async throws {
         if keys {
@@ -44,7 +55,9 @@ struct TopCommand: AsyncParsableCommand {
         } else {
             path = ControlServerConfiguration.defaultSocketPath
         }
-        let session = TopSession(socket: path, readonly: readonly, themeName: theme, themesDirectory: themes)
+        var session = TopSession(socket: path, readonly: readonly, themeName: theme, themesDirectory: themes)
+        session.thresholds = PoolThresholds(
+            warnPercent: warnPercent, criticalPercent: criticalPercent, warnFree: warnFree, criticalFree: criticalFree)
         try await session.runAndExit()
     }
 }

@@ -14,6 +14,7 @@ struct TopSession {
     var readonly = false
     var themeName: String?
     var themesDirectory: String?
+    var thresholds = PoolThresholds()
     /// How often pools and status are asked for (pool counts include in-memory offers, which are
     /// not lease changes).
     var pollInterval: Duration = .seconds(2)
@@ -51,7 +52,7 @@ struct TopSession {
         // The chosen theme first; `t` cycles through the rest in order.
         var names = themes.names
         if let themeName, let index = names.firstIndex(of: themeName) { names = Array(names[index...] + names[..<index]) }
-        var state = DashboardState(readonly: readonly, themeNames: names)
+        var state = DashboardState(readonly: readonly, thresholds: thresholds, themeNames: names)
         var styles = themes.styles(for: state.themeName, depth: screen.capabilities.colorDepth)
 
         let (inputs, feed) = AsyncStream<Input>.makeStream()
