@@ -177,13 +177,16 @@ private struct Frame {
     }
 
     /// Which columns fit and how wide: minimum widths first, dropping the least needed
-    /// columns on narrow screens, then the spare width to the columns that use it.
-    func columns() -> [Column] {
+    /// columns on narrow screens, then the spare width to the columns that use it. The address
+    /// column grows only as wide as the widest address on screen (`addressWidth`), so IPv4-only
+    /// views leave the room to hostnames.
+    func columns(addressWidth: Int) -> [Column] {
         let minimum: [SortColumn: Int] = [
             .client: 17, .hostname: 8, .address: 15, .state: 21, .expiry: 7, .owner: 6, .lastChange: 7,
         ]
         let maximum: [SortColumn: Int] = [
-            .client: 30, .hostname: 24, .address: 40, .state: 22, .expiry: 8, .owner: 16, .lastChange: 8,
+            .client: 44, .hostname: 24, .address: min(40, max(15, addressWidth)), .state: 22, .expiry: 8, .owner: 16,
+            .lastChange: 8,
         ]
         var shown = SortColumn.allCases
         let available = width - 1
@@ -218,7 +221,10 @@ private struct Frame {
         if let filter = state.filter { detail += " · filter \(filter.text)" }
         painter.rule(y: layout.tableTop, title: "Leases", detail: detail)
 
-        let columns = columns()
+        let rows = layout.tableRows
+        let top = DashboardState.scroll(top: state.scrollTop, selected: state.selectedIndex, pageRows: rows, rows: state.rowCount)
+        let visible = (top..<(top + rows)).compactMap { state.row(at: $0) }
+        let columns = columns(addressWidth: visible.map { cell($0, .address).0.count }.max() ?? 15)
         let titleY = layout.tableTop + 1
         painter.fill(y: titleY, role: .header)
         var x = 1
@@ -228,17 +234,13 @@ private struct Frame {
             x += column.width + 1
         }
 
-        let rows = layout.tableRows
         guard state.rowCount > 0 else {
             let text = state.leases.isEmpty ? "no leases" : "no lease matches the filter"
             painter.text(" " + text, x: 0, y: titleY + 1, role: .dim)
             return
         }
-        let top = DashboardState.scroll(top: state.scrollTop, selected: state.selectedIndex, pageRows: rows, rows: state.rowCount)
-        for offset in 0..<rows {
-            guard let entry = state.row(at: top + offset) else { break }
-            let selected = top + offset == state.selectedIndex
-            leaseRow(entry, y: titleY + 1 + offset, columns: columns, selected: selected)
+        for (offset, entry) in visible.enumerated() {
+            leaseRow(entry, y: titleY + 1 + offset, columns: columns, selected: top + offset == state.selectedIndex)
         }
     }
 
