@@ -6,16 +6,20 @@ public import LessorControl
 public struct ServerConfiguration: Sendable, Equatable {
     public var store: StoreConfiguration
     public var server4: DHCPv4Configuration?
+    /// The DHCPv6 service; nil when the file has no `server6` section.
+    public var server6: DHCPv6Configuration?
     public var logLevel: String
     /// The control socket; nil when `control: {enabled: false}`.
     public var control: ControlServerConfiguration?
 
     public init(
-        store: StoreConfiguration = StoreConfiguration(), server4: DHCPv4Configuration? = nil, logLevel: String = "info",
+        store: StoreConfiguration = StoreConfiguration(), server4: DHCPv4Configuration? = nil,
+        server6: DHCPv6Configuration? = nil, logLevel: String = "info",
         control: ControlServerConfiguration? = ControlServerConfiguration()
     ) {
         self.store = store
         self.server4 = server4
+        self.server6 = server6
         self.logLevel = logLevel
         self.control = control
     }
