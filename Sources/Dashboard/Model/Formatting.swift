@@ -16,6 +16,30 @@ public enum DashboardFormat {
         return coarse(seconds) ?? "\(seconds / 60)m"
     }
 
+    /// A pool size as an operator reads it: exact up to a million, then a power of two when it is
+    /// one (an IPv6 /64 pool is `2^64`), else with a unit (`1.5M`, `4.3G`, `1.8E`).
+    public static func poolSize(_ size: UInt64) -> String {
+        if size < 1_000_000 { return "\(size)" }
+        if size == UInt64.max || size.nonzeroBitCount == 1 {
+            return "2^\(size == UInt64.max ? 64 : size.trailingZeroBitCount)"
+        }
+        var value = Double(size)
+        var unit = ""
+        for next in ["K", "M", "G", "T", "P", "E"] where value >= 1000 {
+            value /= 1000
+            unit = next
+        }
+        return String(format: value < 10 ? "%.1f%@" : "%.0f%@", value, unit)
+    }
+
+    /// A pool's used share: whole percents, but never "0%" for a pool that has something in use
+    /// (a few hundred leases in a /64 are "<0.01%").
+    public static func usedShare(_ percent: Double, anyUsed: Bool) -> String {
+        if percent >= 1 || !anyUsed { return String(format: "%.0f%%", percent) }
+        if percent >= 0.01 { return String(format: "%.2f%%", percent) }
+        return "<0.01%"
+    }
+
     /// A length of time as an operator writes it: `45s`, `30m`, `1h`, `1h30m`, `2d`.
     public static func duration(_ seconds: Int) -> String {
         var rest = max(0, seconds)

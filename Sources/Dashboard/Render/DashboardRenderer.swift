@@ -155,7 +155,9 @@ private struct Frame {
         let freeCharacter = unicode ? "░" : "-"
         x = painter.text(String(repeating: usedCharacter, count: used), x: x, y: y, role: level == .ok ? .barUsed : levelRole)
         x = painter.text(String(repeating: freeCharacter, count: barWidth - used), x: x, y: y, role: .barFree)
-        x = painter.text(painter.fit(String(format: "%.0f%%", percent), 5, alignRight: true), x: x, y: y, role: levelRole)
+        let inUse = pool.size - min(pool.free, pool.size)
+        let share = DashboardFormat.usedShare(percent, anyUsed: inUse > 0)
+        x = painter.text(painter.fit(share, max(5, share.count + 1), alignRight: true), x: x, y: y, role: levelRole)
         for (label, value, role) in [
             ("act", pool.active, ColorRole.active), ("off", pool.offered, .offered), ("dec", pool.declined, .declined),
             ("held", pool.held, .released),
@@ -163,9 +165,15 @@ private struct Frame {
             x = painter.text("  \(label) ", x: x, y: y, role: .dim)
             x = painter.text("\(value)", x: x, y: y, role: role)
         }
-        x = painter.text("  free ", x: x, y: y, role: .dim)
-        x = painter.text("\(pool.free)", x: x, y: y, role: level == .ok ? .normal : levelRole)
-        x = painter.text("/\(pool.size)", x: x, y: y, role: .dim)
+        if pool.size >= 1 << 24 {
+            // Huge (IPv6) pools: what is assigned, and of how much; a free count of 2^64 says nothing.
+            x = painter.text("  of ", x: x, y: y, role: .dim)
+            x = painter.text(DashboardFormat.poolSize(pool.size), x: x, y: y, role: .dim)
+        } else {
+            x = painter.text("  free ", x: x, y: y, role: .dim)
+            x = painter.text("\(pool.free)", x: x, y: y, role: level == .ok ? .normal : levelRole)
+            x = painter.text("/\(pool.size)", x: x, y: y, role: .dim)
+        }
         if width >= 120 { painter.text("  \(pool.family) \(pool.subnet) \(pool.range)", x: x, y: y, role: .dim) }
     }
 
