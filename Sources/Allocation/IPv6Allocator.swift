@@ -212,11 +212,14 @@ public actor IPv6Allocator {
         sweepOffers(now: now)
         let requests = unique(ias)
         let owner = owner
-        // Taken in the local view by this call: what is not committed in the end goes back.
+        // Taken in the local view by this call: what is not committed in the end goes back,
+        // except what the store said other clients hold.
         var picked: Set<LeaseResource> = []
+        var heldElsewhere: Set<LeaseResource> = []
         let result: TransactResult<Plan>
         do {
             result = try await store.transact(client, writer: owner) { tx -> Plan in
+                heldElsewhere = tx.unavailable
                 for resource in tx.unavailable {
                     markTaken(resource)
                     picked.remove(resource)  // held by another client: stays taken
@@ -261,7 +264,7 @@ public actor IPv6Allocator {
         for resource in picked.union(plan.replaced) where !held.contains(resource) { markFree(resource) }
         for ia in requests {
             guard case .granted = plan.outcomes[ia.iaid] else { continue }
-            dropOffer(IAKey(client: client, iaid: ia.iaid), keeping: held)
+            dropOffer(IAKey(client: client, iaid: ia.iaid), keeping: held.union(heldElsewhere))
         }
         return plan.outcomes
     }

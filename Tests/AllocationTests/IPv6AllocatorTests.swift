@@ -335,6 +335,45 @@ struct IPv6AllocatorTests {
         #expect(await store.read(client(50)).map(\.owner) == ["static6"])
     }
 
+    @Test func followKeepsTheViewInStepWithTheStore() async throws {
+        let store = store()
+        let allocator = V6(owner: "range6", kind: .addresses, store: store, pools: [Self.range(size: 3)])
+        let changes = store.changes()  // subscribed before the writes below
+        let following = Task { await allocator.follow(changes) }
+        defer { following.cancel() }
+        // Another server (same owner, unaware allocator) commits twice on the shared store.
+        let elsewhere = V6(owner: "range6", kind: .addresses, store: store, pools: [Self.range(size: 3)])
+        for n in 1...2 { _ = try await commit(elsewhere, n) }
+        var usage = await allocator.usage(now: clock.now())["p"]
+        for _ in 0..<500 where usage?.free != 1 {
+            try await Task.sleep(for: .milliseconds(10))
+            usage = await allocator.usage(now: clock.now())["p"]
+        }
+        #expect(usage == PoolUsage(size: 3, free: 1, offered: 0))
+        _ = try await elsewhere.release(client(1), iaids: [1])
+        for _ in 0..<500 where usage?.free != 2 {
+            try await Task.sleep(for: .milliseconds(10))
+            usage = await allocator.usage(now: clock.now())["p"]
+        }
+        #expect(usage == PoolUsage(size: 3, free: 2, offered: 0))
+    }
+
+    @Test func anAdvertisedAddressTakenElsewhereIsNotFreedByTheCommit() async throws {
+        let store = store()
+        let allocator = V6(owner: "range6", kind: .addresses, store: store, pools: [Self.range(size: 3)])
+        let now = clock.now()
+        let offer = try await allocator.advertise(client(1), ias: [.init(iaid: 1)], pools: ["p"], now: now, holdUntil: now + 30, hostname: nil)
+        let proposal = try #require(offer[1])
+        let advertised = try #require(granted(proposal))
+        // Another server gives the advertised address to client 2 meanwhile.
+        let elsewhere = V6(owner: "range6", kind: .addresses, store: store, pools: [Self.range(size: 3)])
+        #expect(granted(try await commit(elsewhere, 2, hints: [advertised])) == advertised)
+        let got = try #require(granted(try await commit(allocator, 1)))
+        #expect(got != advertised)
+        // Our view still counts the advertised address as taken: only one is left.
+        #expect(await allocator.usage(now: now)["p"] == PoolUsage(size: 3, free: 1, offered: 0))
+    }
+
     @Test func twoConcurrentCommitsForOneAddressGiveItToExactlyOneClient() async throws {
         let store = store()
         // Two allocators (two servers on one store), neither told of the other's leases.
