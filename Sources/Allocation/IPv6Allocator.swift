@@ -129,14 +129,7 @@ public actor IPv6Allocator {
     }
 
     /// Keeps the local view in step with committed changes (run for the server's lifetime).
-    public func follow(_ changes: LeaseChangeStream) async {
-        for await event in changes {
-            switch event {
-            case .change(let change): apply(change)
-            case .overflow: try? await rebuild()
-            }
-        }
-    }
+    public func follow(_ changes: LeaseChangeStream) async { await followChanges(changes) }
 
     public func apply(_ change: LeaseChange) {
         let before = Set(change.previous?.resources ?? [])
