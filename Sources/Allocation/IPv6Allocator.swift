@@ -69,7 +69,7 @@ public actor IPv6Allocator {
     private var view: PoolSet6
     /// Resources pools must never hand out (reservations, server addresses).
     private var excluded: Set<LeaseResource> {
-        didSet { excludedPrefixes = excluded.compactMap { if case .prefix(let prefix) = $0 { prefix } else { nil } } }
+        didSet { excludedPrefixes = Self.prefixes(in: excluded) }
     }
     /// The prefixes among them: a delegated prefix overlapping one is excluded too.
     private var excludedPrefixes: [IPv6Prefix] = []
@@ -94,7 +94,7 @@ public actor IPv6Allocator {
         self.kind = kind
         self.store = store
         self.excluded = excluded
-        excludedPrefixes = excluded.compactMap { if case .prefix(let prefix) = $0 { prefix } else { nil } }
+        excludedPrefixes = Self.prefixes(in: excluded)
         var table: [String: PoolSpec] = [:]
         var order: [String] = []
         for spec in pools where table[spec.name] == nil {
@@ -437,7 +437,8 @@ public actor IPv6Allocator {
     private func choose(
         _ key: IAKey, _ ia: IARequest, pools: [String], unavailable: Set<LeaseResource>, picked: inout Set<LeaseResource>
     ) -> LeaseResource? {
-        if let offer = offers[key], offer.resources.allSatisfy({ contains($0, in: pools) && !unavailable.contains($0) }),
+        if let offer = offers[key],
+            offer.resources.allSatisfy({ contains($0, in: pools) && !isExcluded($0) && !unavailable.contains($0) }),
             let resource = offer.resources.first
         {
             return resource
@@ -551,6 +552,10 @@ public actor IPv6Allocator {
     private func markFree(_ resource: LeaseResource) {
         guard !isExcluded(resource), !quarantining.contains(resource), !offered.contains(resource) else { return }
         view.free(resource)
+    }
+
+    private static func prefixes(in resources: Set<LeaseResource>) -> [IPv6Prefix] {
+        resources.compactMap { if case .prefix(let prefix) = $0 { prefix } else { nil } }
     }
 
     /// Excluded itself, or (a prefix) overlapping an excluded prefix.

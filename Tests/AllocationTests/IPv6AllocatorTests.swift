@@ -170,6 +170,11 @@ struct IPv6AllocatorTests {
         #expect(try await commit(allocator, 5, hints: [.prefix(excluded)], pools: ["pd"]) == .unavailable, "not even when asked for")
         let usage = try #require(await allocator.usage(now: clock.now())["pd"])
         #expect(usage == PoolUsage(size: 4, free: 0, offered: 0))
+        // CONFIRM: anything inside the pool's prefix is on link, whatever its length.
+        #expect(await allocator.onLink([.prefix(Self.prefix("2001:db8:0:8::/61")), .prefix(Self.prefix("2001:db8::/60"))], pools: ["pd"]))
+        #expect(await !allocator.onLink([.prefix(Self.prefix("2001:db8::/59"))], pools: ["pd"]))
+        #expect(await !allocator.onLink([.prefix(Self.prefix("2001:db8:0:10::/62"))], pools: ["pd"]))
+        #expect(await !allocator.onLink([.ipv6(Self.address("2001:db8::1"))], pools: ["pd"]))
     }
 
     @Test func aHintedPrefixIsDelegatedWhenFree() async throws {
@@ -283,6 +288,19 @@ struct IPv6AllocatorTests {
         #expect(foreign == [6: .noBinding])
         let renewUnknown = try await allocator.renew(client(3), ias: [.init(iaid: 7, hints: [.ipv6(Self.address("2001:db8::1b"))])], pools: ["p"], now: clock.now(), rebind: false)
         #expect(renewUnknown == [7: .noBinding], "RENEW never creates")
+    }
+
+    @Test func aRenewReactivatesALeaseReclaimedButStillHeldForTheClient() async throws {
+        let store = store(hold: .seconds(3600))
+        let allocator = V6(owner: "range6", kind: .addresses, store: store, pools: [Self.range(size: 4)])
+        let held = try #require(granted(try await commit(allocator, 1)))
+        clock.advance(by: .seconds(601))
+        _ = try await store.reclaimExpired(limit: 10, timeBudget: .seconds(1))
+        #expect(await store.read(client(1)).first?.state == .expired)
+        let renewed = try await allocator.renew(client(1), ias: [.init(iaid: 1)], pools: ["p"], now: clock.now(), rebind: false)
+        guard case .granted(let lease) = renewed[1] else { Issue.record("\(renewed)"); return }
+        #expect(lease.resources == [held] && lease.state == .active && lease.expiresAt == clock.now() + 600)
+        #expect(await store.read(client(1)).first?.state == .active)
     }
 
     @Test func aDeclinedAddressIsQuarantined() async throws {
