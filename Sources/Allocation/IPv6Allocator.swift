@@ -118,11 +118,12 @@ public actor IPv6Allocator {
 
     // MARK: Keeping the view current
 
-    /// Reads every lease in the store and marks the resources they hold as taken.
+    /// Reads every lease in the store and marks the resources they hold as taken. The view is
+    /// reset before the read, so what this allocator commits meanwhile stays marked.
     public func rebuild() async throws {
         let kinds: Set<LeaseKind> = kind == .prefixes ? [.iaPD] : [.iaNA, .iaTA]
-        let records = try await store.all(matching: LeaseFilter(kinds: kinds))
         resetPools()
+        let records = try await store.all(matching: LeaseFilter(kinds: kinds))
         for record in records {
             for resource in record.lease.resources { markTaken(resource) }
         }
