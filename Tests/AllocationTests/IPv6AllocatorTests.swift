@@ -127,6 +127,18 @@ struct IPv6AllocatorTests {
         #expect(await !allocator.onLink([third, outside], pools: ["p"]))
     }
 
+    @Test func excludedAddressesAreNeverHandedOut() async throws {
+        let server = LeaseResource.ipv6(Self.address("2001:db8::10"))
+        let allocator = V6(owner: "range6", kind: .addresses, store: store(), pools: [Self.range(size: 2)], excluded: [server])
+        let now = clock.now()
+        let offer = try await allocator.advertise(client(1), ias: [.init(iaid: 1, hints: [server])], pools: ["p"], now: now, holdUntil: now + 30, hostname: nil)
+        #expect(granted(try #require(offer[1])) == .ipv6(Self.address("2001:db8::11")))
+        #expect(granted(try await commit(allocator, 1, hints: [server])) == .ipv6(Self.address("2001:db8::11")))
+        #expect(try await commit(allocator, 2, hints: [server]) == .unavailable)
+        let rebind = try await allocator.renew(client(3), ias: [.init(iaid: 1, hints: [server])], pools: ["p"], now: now, rebind: true)
+        #expect(rebind == [1: .noBinding])
+    }
+
     @Test func temporaryAddressesAreRandomNeverTheHintAndNotExtended() async throws {
         let pool = V6.PoolSpec(name: "big", space: Self.slash64.space, preferred: .seconds(100), valid: .seconds(200))
         let allocator = V6(owner: "privacy", kind: .temporary, store: store(), pools: [pool])
