@@ -12,8 +12,9 @@ struct ServerIDPlugin6: DHCPv6Plugin {
     func handle(_ context: inout DHCPv6Context) async throws -> PluginVerdict { .continue }
 }
 
-/// `lease_time`: the subnet's preferred/valid lifetimes and T1/T2 for the allocators that follow.
-/// Without it they grant the built-in defaults (3600 s/7200 s; temporary 1800 s/3600 s).
+/// `lease_time`: the subnet's preferred/valid lifetimes and T1/T2 for the reservations that follow
+/// (`static6`); without it they get the built-in defaults (3600 s/7200 s). Pools grant the lifetimes
+/// configured for each pool whatever the chain says.
 struct LeaseTimePlugin6: DHCPv6Plugin {
     let name = "lease_time"
 

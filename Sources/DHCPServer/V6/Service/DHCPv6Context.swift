@@ -78,7 +78,7 @@ public struct DHCPv6Context: Sendable {
     public var options = DHCPv6Options()
     /// Per IA outcome, set by the allocating plugins: the first to answer an IA satisfies it.
     public var answers: [LeaseKey: DHCPv6IAAnswer] = [:]
-    /// Lifetimes allocators grant (the subnet's, or their pool's).
+    /// Lifetimes reservations grant: built-in defaults until `lease_time` sets the subnet's.
     public var lifetimes: Lifetimes6
     public var temporaryLifetimes: Lifetimes6
     /// False to send nothing.
@@ -104,8 +104,8 @@ public struct DHCPv6Context: Sendable {
         self.hostname = hostname
         self.clientLinkLayerAddress = clientLinkLayerAddress
         self.rapidCommit = rapidCommit
-        lifetimes = subnet?.lifetimes ?? Lifetimes6(preferred: .seconds(3600), valid: .seconds(7200))
-        temporaryLifetimes = subnet?.temporaryLifetimes ?? Lifetimes6(preferred: .seconds(1800), valid: .seconds(3600))
+        lifetimes = Lifetimes6(preferred: .seconds(3600), valid: .seconds(7200))
+        temporaryLifetimes = Lifetimes6(preferred: .seconds(1800), valid: .seconds(3600))
     }
 
     /// The IAs of `kind` no earlier plugin has answered.
