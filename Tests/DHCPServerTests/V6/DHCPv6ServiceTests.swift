@@ -205,7 +205,7 @@ struct DHCPv6ServiceTests {
         let inner = Self.relayForward(H.message(.solicit, client: 6, na: [1: []], rapidCommit: true), link: IPv6Address("2001:db8:2::1")!, interfaceID: Array("port-7".utf8))
         let outer = DHCPv6Message.relay(
             DHCPv6RelayMessage(
-                kind: .forward, hopCount: 1, linkAddress: .unspecified, peerAddress: IPv6Address("2001:db8:ffff::3")!,
+                kind: .forward, hopCount: 1, linkAddress: IPv6Address("2001:db8:1::1")!, peerAddress: IPv6Address("2001:db8:ffff::3")!,
                 options: [DHCPv6Option(DHCPv6InterfaceID(bytes: Array("uplink".utf8)))], message: inner))
         let reply = try #require(await h.service.handle(outer.serialize(), origin: Self.fromRelay))
         #expect(reply.destination == .relay(IPv6Address("2001:db8:ffff::2")!, port: 547, interfaceIndex: 2))
@@ -215,7 +215,7 @@ struct DHCPv6ServiceTests {
         #expect(relays.map(\.interfaceID) == [Array("uplink".utf8), Array("port-7".utf8)])
         #expect(relays.map(\.peerAddress) == [IPv6Address("2001:db8:ffff::3")!, H.clientLinkLocal])
         #expect(message.messageType == .reply)
-        // The innermost non-zero link-address chose the relayed subnet.
+        // The link-address of the relay nearest the client chose the subnet, not the outer relay's.
         let address = try #require(try message.na(1)?.addresses.first)
         #expect(IPv6Prefix("2001:db8:2::/64")!.contains(address.address))
         #expect(try message.na(1)?.t1 == 100 && message.na(1)?.t2 == 200, "the subnet's renewal and rebinding times")

@@ -12,10 +12,15 @@ struct Static6Plugin: DHCPv6Plugin {
     let store: any LeaseStore
 
     func handle(_ context: inout DHCPv6Context) async throws -> PluginVerdict {
-        guard let ia = context.unanswered(.iaNA).first, let client = context.client, case .duid(let duid) = client,
+        let unanswered = context.unanswered(.iaNA)
+        guard !unanswered.isEmpty, let client = context.client, case .duid(let duid) = client,
             let reservation = await table.reservation6(duid: duid, mac: context.clientLinkLayerAddress),
             case .v6(let address) = reservation.address
         else { return .continue }
+        // The IA that carries the reserved address (a renewal), else the first one.
+        guard let ia = unanswered.first(where: { $0.resources.contains(.ipv6(address)) }) ?? unanswered.first else {
+            return .continue
+        }
         // Reserved on another link: here the client is not known.
         guard context.link.contains(where: { $0.prefix.contains(address) }) else { return .continue }
         let lifetimes = context.lifetimes
