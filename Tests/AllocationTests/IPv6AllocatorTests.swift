@@ -57,13 +57,13 @@ struct IPv6AllocatorTests {
             #expect(lease.expiresAt == clock.now() + 600)
             #expect(lease.elements.first?.preferredUntil == clock.now() + 300)
             #expect(lease.elements.first?.validUntil == clock.now() + 600)
-            #expect(try await store.read(client(n)).first?.resources == lease.resources, "stored")
+            #expect(await store.read(client(n)).first?.resources == lease.resources, "stored")
             held[n] = lease.resources.first
         }
         #expect(Set(held.values).count == 4)
         #expect(try await commit(allocator, 5) == .unavailable)
         #expect(try await allocator.release(client(2), iaids: [1, 7]) == [1: true, 7: false])
-        #expect(try await store.read(client(2)).isEmpty)
+        #expect(await store.read(client(2)).isEmpty)
         #expect(granted(try await commit(allocator, 5)) == held[2])
         #expect(try await commit(allocator, 6) == .unavailable)
     }
@@ -186,6 +186,26 @@ struct IPv6AllocatorTests {
         #expect(await allocator.usage(now: clock.now())["pd"] == PoolUsage(size: 65_536, free: 65_534, offered: 0))
     }
 
+    @Test func aReservedPrefixOfAnotherLengthKeepsItsDelegatedPrefixOut() async throws {
+        // /62 into /64: 4 prefixes; static6 reserves a /68 inside the second one.
+        let pool = V6.PoolSpec(
+            name: "pd", space: .prefixes(Self.prefix("2001:db8:0:4::/62"), delegatedLength: 64, excluded: []),
+            preferred: .seconds(300), valid: .seconds(600))
+        let reservation = LeaseResource.prefix(Self.prefix("2001:db8:0:5:1000::/68"))
+        let covering = LeaseResource.prefix(Self.prefix("2001:db8:0:5::/64"))
+        let allocator = V6(owner: "prefix", kind: .prefixes, store: store(), pools: [pool], excluded: [reservation])
+        var got = Set<LeaseResource>()
+        for n in 1...3 {
+            let resource = try #require(granted(try await commit(allocator, n, hints: [covering], pools: ["pd"])))
+            got.insert(resource)
+        }
+        #expect(got.count == 3)
+        #expect(!got.contains(covering), "overlaps the reservation: never delegated, not even when asked for")
+        #expect(try await commit(allocator, 5, pools: ["pd"]) == .unavailable)
+        await allocator.setExcluded([])
+        #expect(granted(try await commit(allocator, 5, pools: ["pd"])) == covering)
+    }
+
     @Test func anAdvertisementHoldsItsAddressUntilTheHoldEnds() async throws {
         let allocator = V6(owner: "range6", kind: .addresses, store: store(), pools: [Self.range(size: 1)])
         let now = clock.now()
@@ -246,7 +266,7 @@ struct IPv6AllocatorTests {
         #expect(lease.resources == [held])
         #expect(lease.expiresAt == clock.now() + 600)
         #expect(lease.elements.first?.preferredUntil == clock.now() + 300)
-        #expect(try await store.read(client(1)).first?.expiresAt == clock.now() + 600, "stored")
+        #expect(await store.read(client(1)).first?.expiresAt == clock.now() + 600, "stored")
         #expect(renewed[2] == .noBinding)
         // The client moved to the link of pool q.
         let moved = try await allocator.renew(client(1), ias: [.init(iaid: 1)], pools: ["q"], now: clock.now(), rebind: true)
@@ -255,7 +275,7 @@ struct IPv6AllocatorTests {
         let free = LeaseResource.ipv6(Self.address("2001:db8::1a"))
         let rebound = try await allocator.renew(client(2), ias: [.init(iaid: 5, hints: [free])], pools: ["p"], now: clock.now(), rebind: true)
         #expect(granted(try #require(rebound[5])) == free)
-        #expect(try await store.holder(of: free)?.client == client(2))
+        #expect(await store.holder(of: free)?.client == client(2))
         let taken = try await allocator.renew(client(3), ias: [.init(iaid: 5, hints: [free])], pools: ["p"], now: clock.now(), rebind: true)
         #expect(taken == [5: .noBinding], "held by client 2")
         let elsewhere = LeaseResource.ipv6(Self.address("2001:db8:77::1"))
@@ -272,8 +292,8 @@ struct IPv6AllocatorTests {
         guard case .ipv6(let address) = try #require(granted(try await commit(allocator, 1))) else { Issue.record("no address"); return }
         let until = clock.now() + 1000
         #expect(try await allocator.decline(client(1), addresses: [address], until: until) == 1)
-        #expect(try await store.read(client(1)).isEmpty, "the lease had nothing else: gone")
-        let quarantine = try #require(try await store.holder(of: .ipv6(address)))
+        #expect(await store.read(client(1)).isEmpty, "the lease had nothing else: gone")
+        let quarantine = try #require(await store.holder(of: .ipv6(address)))
         #expect(quarantine.client == V6.quarantineHolder(for: address))
         #expect(quarantine.lease.state == .declined && quarantine.lease.expiresAt == until)
         #expect(try await commit(allocator, 2) == .unavailable)
@@ -312,7 +332,46 @@ struct IPv6AllocatorTests {
         #expect(try await commit(allocator, 2) == .unavailable)
         // Its IA belongs to static6: range6 leaves it alone.
         #expect(try await commit(allocator, 50) == .unavailable)
-        #expect(try await store.read(client(50)).map(\.owner) == ["static6"])
+        #expect(await store.read(client(50)).map(\.owner) == ["static6"])
+    }
+
+    @Test func followKeepsTheViewInStepWithTheStore() async throws {
+        let store = store()
+        let allocator = V6(owner: "range6", kind: .addresses, store: store, pools: [Self.range(size: 3)])
+        let changes = store.changes()  // subscribed before the writes below
+        let following = Task { await allocator.follow(changes) }
+        defer { following.cancel() }
+        // Another server (same owner, unaware allocator) commits twice on the shared store.
+        let elsewhere = V6(owner: "range6", kind: .addresses, store: store, pools: [Self.range(size: 3)])
+        for n in 1...2 { _ = try await commit(elsewhere, n) }
+        var usage = await allocator.usage(now: clock.now())["p"]
+        for _ in 0..<500 where usage?.free != 1 {
+            try await Task.sleep(for: .milliseconds(10))
+            usage = await allocator.usage(now: clock.now())["p"]
+        }
+        #expect(usage == PoolUsage(size: 3, free: 1, offered: 0))
+        _ = try await elsewhere.release(client(1), iaids: [1])
+        for _ in 0..<500 where usage?.free != 2 {
+            try await Task.sleep(for: .milliseconds(10))
+            usage = await allocator.usage(now: clock.now())["p"]
+        }
+        #expect(usage == PoolUsage(size: 3, free: 2, offered: 0))
+    }
+
+    @Test func anAdvertisedAddressTakenElsewhereIsNotFreedByTheCommit() async throws {
+        let store = store()
+        let allocator = V6(owner: "range6", kind: .addresses, store: store, pools: [Self.range(size: 3)])
+        let now = clock.now()
+        let offer = try await allocator.advertise(client(1), ias: [.init(iaid: 1)], pools: ["p"], now: now, holdUntil: now + 30, hostname: nil)
+        let proposal = try #require(offer[1])
+        let advertised = try #require(granted(proposal))
+        // Another server gives the advertised address to client 2 meanwhile.
+        let elsewhere = V6(owner: "range6", kind: .addresses, store: store, pools: [Self.range(size: 3)])
+        #expect(granted(try await commit(elsewhere, 2, hints: [advertised])) == advertised)
+        let got = try #require(granted(try await commit(allocator, 1)))
+        #expect(got != advertised)
+        // Our view still counts the advertised address as taken: only one is left.
+        #expect(await allocator.usage(now: now)["p"] == PoolUsage(size: 3, free: 1, offered: 0))
     }
 
     @Test func twoConcurrentCommitsForOneAddressGiveItToExactlyOneClient() async throws {
