@@ -27,11 +27,18 @@ public struct Reservation: Sendable, Hashable, CustomStringConvertible {
     public enum Address: Sendable, Hashable, CustomStringConvertible {
         case v4(IPv4Address)
         case v6(IPv6Address)
+        /// A delegated prefix (`static6`, IA_PD).
+        case prefix(IPv6Prefix)
+
+        var isPrefix: Bool {
+            if case .prefix = self { true } else { false }
+        }
 
         public var description: String {
             switch self {
             case .v4(let address): address.description
             case .v6(let address): address.description
+            case .prefix(let prefix): prefix.description
             }
         }
     }
@@ -135,7 +142,10 @@ public enum ReservationsFile {
         var result: [(Reservation, YAMLValue)] = []
         for item in items {
             guard let (reservation, matchField, addressField) = entry(item, diagnostics: diagnostics) else { continue }
-            if let previous = result.first(where: { $0.0.match == reservation.match }) {
+            // A DHCPv6 client may have one address and one prefix reserved.
+            if let previous = result.first(where: {
+                $0.0.match == reservation.match && $0.0.address.isPrefix == reservation.address.isPrefix
+            }) {
                 matchField.report(
                     .conflict,
                     "\(reservation.match) is already reserved by \(previous.1.path)\(lineNote(previous.1)); "
@@ -190,9 +200,13 @@ public enum ReservationsFile {
             }
         }
         let addressField = map.required("address", "the reserved address, like 192.0.2.10")
-        let address: Reservation.Address? = addressField?.scalar("an IPv4 address like 192.0.2.10 (or an IPv6 address)")
-        {
+        let address: Reservation.Address? = addressField?.scalar(
+            "an IPv4 address like 192.0.2.10 (or an IPv6 address, or an IPv6 prefix like 2001:db8:100::/56)"
+        ) {
             if let v4 = IPv4Address($0) { return .v4(v4) }
+            if let prefix = IPv6Prefix($0), IPv6Address($0.split(separator: "/")[0]) == prefix.address {
+                return .prefix(prefix)
+            }
             return IPv6Address($0).map { .v6($0) }
         }
         if case .v4(let v4) = address, !v4.isUnicast, let addressField {

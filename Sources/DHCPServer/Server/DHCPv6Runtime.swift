@@ -33,7 +33,7 @@ public struct DHCPv6Runtime: Sendable {
             guard let file = entry.file else { throw BuildError(description: "\(entry.location): static6 needs a reservations file") }
             reservations = try ReservationTable(path: file, subnets: nil, logger: logger)
         }
-        let reserved = Set(await reservations?.addresses6.map(LeaseResource.ipv6) ?? [])
+        let reserved = await reservations?.addresses6 ?? []
 
         var allocators: [String: IPv6Allocator] = [:]
         var definitions: [PoolDefinition] = []
@@ -54,7 +54,7 @@ public struct DHCPv6Runtime: Sendable {
                 let (specs, poolsBySubnet, timers, defined) = Self.pools(for: entry.name, in: configuration.subnets)
                 let allocator = IPv6Allocator(
                     owner: owner, kind: entry.name == .range6 ? .addresses : entry.name == .privacy ? .temporary : .prefixes,
-                    store: store, pools: specs, excluded: entry.name == .prefix ? [] : reserved)
+                    store: store, pools: specs, excluded: Self.reserved(reserved, for: entry.name))
                 try await allocator.rebuild()
                 allocator.handleExpiry()
                 allocators[owner] = allocator
@@ -66,15 +66,26 @@ public struct DHCPv6Runtime: Sendable {
             }
         }
         if let reservations {
-            let addressAllocators = [allocators["range6"], allocators["privacy"]].compactMap { $0 }
+            let owners = allocators
             await reservations.setOnChange6 { reserved in
-                for allocator in addressAllocators { await allocator.setExcluded(Set(reserved.map(LeaseResource.ipv6))) }
+                for (owner, allocator) in owners {
+                    guard let name = Plugin6Configuration.Name(rawValue: owner) else { continue }
+                    await allocator.setExcluded(Self.reserved(reserved, for: name))
+                }
             }
         }
         let service = DHCPv6Service(
             configuration: configuration, plugins: plugins, serverDUID: serverDUID, counters: counters, clock: clock,
             logger: logger)
         return DHCPv6Runtime(service: service, allocators: allocators, pools: definitions)
+    }
+
+    /// The reserved resources an allocating plugin must never hand out: prefixes for `prefix`,
+    /// addresses for the others.
+    static func reserved(_ resources: Set<LeaseResource>, for plugin: Plugin6Configuration.Name) -> Set<LeaseResource> {
+        resources.filter { resource in
+            if case .prefix = resource { plugin == .prefix } else { plugin != .prefix }
+        }
     }
 
     /// The allocator pools of one plugin's kind, named `subnet` (one pool) or `subnet#n`, with

@@ -188,3 +188,26 @@ struct Server6ConfigurationTests {
             ])
     }
 }
+
+/// Reservations files for `static6`: a DHCPv6 client may have one address and one prefix reserved.
+@Suite("static6 reservations")
+struct Static6ReservationsTests {
+    @Test func anAddressAndAPrefixPerClient() throws {
+        let reservations = try ReservationsFile.parse(
+            yaml: """
+                - {duid: "000300010000005e0001", address: "2001:db8:1::10"}
+                - {duid: "000300010000005e0001", address: "2001:db8:100::/56"}
+                """, file: "static6.yaml")
+        #expect(reservations.map(\.address) == [.v6(IPv6Address("2001:db8:1::10")!), .prefix(IPv6Prefix("2001:db8:100::/56")!)])
+        #expect(
+            reservationProblems(
+                """
+                - {duid: "000300010000005e0001", address: "2001:db8:100::/56"}
+                - {duid: "000300010000005e0001", address: "2001:db8:200::/56"}
+                - {mac: "00:00:5e:00:53:01", address: "2001:db8:300::1/56"}
+                """) == [
+                    #"static.yaml:2:10: [1].duid: duid 000300010000005e0001 is already reserved by [0] at line 1; keep one reservation per client"#,
+                    #"static.yaml:3:39: [2].address: expected an IPv4 address like 192.0.2.10 (or an IPv6 address, or an IPv6 prefix like 2001:db8:100::/56), got "2001:db8:300::1/56""#,
+                ])
+    }
+}

@@ -169,16 +169,20 @@ struct DHCPv6ServiceTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("static6.yaml").path
-        try "- {duid: \"\(H.duid(1))\", address: \"2001:db8:1::101\", hostname: printer}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try """
+            - {duid: "\(H.duid(1))", address: "2001:db8:1::101", hostname: printer}
+            - {duid: "\(H.duid(1))", address: "2001:db8:100:300::/56"}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
         var plugins = H.allPlugins
         plugins.insert(.init(name: .static6, file: file), at: 2)
         let h = try await H.make(plugins: plugins)
-        let reply = try #require(try await h.reply(H.message(.solicit, client: 1, na: [1: [], 2: []], rapidCommit: true)))
+        let reply = try #require(try await h.reply(H.message(.solicit, client: 1, na: [1: [], 2: []], pd: [3: []], rapidCommit: true)))
         #expect(try reply.na(1)?.addresses.first?.address == IPv6Address("2001:db8:1::101"))
+        #expect(try reply.pd(3)?.prefixes.first?.prefix == IPv6Prefix("2001:db8:100:300::/56"))
         let pooled = try #require(try reply.na(2)?.addresses.first?.address)
         #expect(pooled != IPv6Address("2001:db8:1::101") && Self.lanPool.contains(pooled))
         let leases = try await h.store.read(.duid(H.duid(1))).sorted { $0.iaid < $1.iaid }
-        #expect(leases.map(\.owner) == ["static6", "range6"] && leases[0].hostname == "printer")
+        #expect(leases.map(\.owner) == ["static6", "range6", "static6"] && leases[0].hostname == "printer")
         // The reserved address is never handed to anyone else, even when the pool runs low.
         var others: Set<IPv6Address> = []
         for n in UInt8(2)...4 {
@@ -187,6 +191,13 @@ struct DHCPv6ServiceTests {
             }
         }
         #expect(!others.contains(IPv6Address("2001:db8:1::101")!) && others.count == 2)
+        var prefixes: Set<IPv6Prefix> = []
+        for n in UInt8(2)...5 {
+            if let prefix = try await h.reply(H.message(.solicit, client: n, pd: [1: []], rapidCommit: true))?.pd(1)?.prefixes.first?.prefix {
+                prefixes.insert(prefix)
+            }
+        }
+        #expect(prefixes.count == 3 && !prefixes.contains(IPv6Prefix("2001:db8:100:300::/56")!), "the pool's other three /56")
     }
 
     static let fromRelay = PacketOrigin6(

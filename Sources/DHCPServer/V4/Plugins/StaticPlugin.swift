@@ -16,10 +16,11 @@ actor ReservationTable {
     private var byClientID: [[UInt8]: Reservation] = [:]
     private(set) var addresses: Set<IPv4Address> = []
     /// DHCPv6 reservations (`static6`): by DUID, and by MAC (RFC 6939 or the DUID's link-layer part).
-    private var v6ByDUID: [DUID: Reservation] = [:]
-    private var v6ByHardware: [HardwareAddress: Reservation] = [:]
-    private(set) var addresses6: Set<IPv6Address> = []
-    private var onChange6: (@Sendable (Set<IPv6Address>) async -> Void)?
+    private var v6ByDUID: [DUID: [Reservation]] = [:]
+    private var v6ByHardware: [HardwareAddress: [Reservation]] = [:]
+    /// Every reserved IPv6 address and prefix (the pools exclude them).
+    private(set) var addresses6: Set<LeaseResource> = []
+    private var onChange6: (@Sendable (Set<LeaseResource>) async -> Void)?
     private var loadedModification: Date?
     private var lastCheck: ContinuousClock.Instant?
     /// Called with the reserved addresses whenever they change (the pools exclude them).
@@ -37,13 +38,13 @@ actor ReservationTable {
     }
 
     func setOnChange(_ handler: @escaping @Sendable (Set<IPv4Address>) async -> Void) { onChange = handler }
-    func setOnChange6(_ handler: @escaping @Sendable (Set<IPv6Address>) async -> Void) { onChange6 = handler }
+    func setOnChange6(_ handler: @escaping @Sendable (Set<LeaseResource>) async -> Void) { onChange6 = handler }
 
-    /// The IPv6 reservation of a DHCPv6 client: by DUID first, then by MAC.
-    func reservation6(duid: DUID?, mac: HardwareAddress?) async -> Reservation? {
+    /// The IPv6 reservations (an address, a prefix or both) of a DHCPv6 client: by DUID first, then by MAC.
+    func reservations6(duid: DUID?, mac: HardwareAddress?) async -> [Reservation] {
         await reloadIfChanged()
-        if let duid, let reservation = v6ByDUID[duid] { return reservation }
-        return mac.flatMap { v6ByHardware[$0] }
+        if let duid, let reservations = v6ByDUID[duid] { return reservations }
+        return mac.flatMap { v6ByHardware[$0] } ?? []
     }
 
     private func index(_ reservations: [Reservation]) {
@@ -52,21 +53,24 @@ actor ReservationTable {
     }
 
     private static func index6(_ reservations: [Reservation])
-        -> ([DUID: Reservation], [HardwareAddress: Reservation], Set<IPv6Address>)
+        -> ([DUID: [Reservation]], [HardwareAddress: [Reservation]], Set<LeaseResource>)
     {
-        var byDUID: [DUID: Reservation] = [:]
-        var byHardware: [HardwareAddress: Reservation] = [:]
-        var addresses = Set<IPv6Address>()
+        var byDUID: [DUID: [Reservation]] = [:]
+        var byHardware: [HardwareAddress: [Reservation]] = [:]
+        var resources = Set<LeaseResource>()
         for reservation in reservations {
-            guard case .v6(let address) = reservation.address else { continue }
-            addresses.insert(address)
+            switch reservation.address {
+            case .v6(let address): resources.insert(.ipv6(address))
+            case .prefix(let prefix): resources.insert(.prefix(prefix))
+            case .v4: continue
+            }
             switch reservation.match {
-            case .duid(let duid): byDUID[duid] = reservation
-            case .hardwareAddress(let mac): byHardware[mac] = reservation
+            case .duid(let duid): byDUID[duid, default: []].append(reservation)
+            case .hardwareAddress(let mac): byHardware[mac, default: []].append(reservation)
             case .clientID: break
             }
         }
-        return (byDUID, byHardware, addresses)
+        return (byDUID, byHardware, resources)
     }
 
     func reservation(chaddr: HardwareAddress, clientID: [UInt8]?) async -> Reservation? {

@@ -2,58 +2,74 @@ import DHCPWire
 import Foundation
 import LeaseStore
 
-/// `static6`: reserved IPv6 addresses by DUID or MAC (RFC 6939 option 79 from the relay, else the
-/// link-layer part of a DUID-LLT/DUID-LL), from a reservations file reloaded when it changes. The
-/// reservation satisfies the client's first unanswered IA_NA before any pool does (DESIGN.md §4);
-/// its lease is owned by `static6`, and the pools never hand out a reserved address.
+/// `static6`: reserved IPv6 addresses and delegated prefixes by DUID or MAC (RFC 6939 option 79
+/// from the relay, else the link-layer part of a DUID-LLT/DUID-LL), from a reservations file
+/// reloaded when it changes. A reserved address satisfies the client's IA_NA (the one carrying it,
+/// else the first unanswered), a reserved prefix its IA_PD, before any pool does (DESIGN.md §4);
+/// the leases are owned by `static6`, and the pools never hand out what is reserved.
 struct Static6Plugin: DHCPv6Plugin {
     let name = "static6"
     let table: ReservationTable
     let store: any LeaseStore
 
     func handle(_ context: inout DHCPv6Context) async throws -> PluginVerdict {
-        let unanswered = context.unanswered(.iaNA)
-        guard !unanswered.isEmpty, let client = context.client, case .duid(let duid) = client,
-            let reservation = await table.reservation6(duid: duid, mac: context.clientLinkLayerAddress),
-            case .v6(let address) = reservation.address
-        else { return .continue }
-        // The IA that carries the reserved address (a renewal), else the first one.
-        guard let ia = unanswered.first(where: { $0.resources.contains(.ipv6(address)) }) ?? unanswered.first else {
-            return .continue
+        guard let client = context.client, case .duid(let duid) = client else { return .continue }
+        for reservation in await table.reservations6(duid: duid, mac: context.clientLinkLayerAddress) {
+            let (kind, resource, onLink): (LeaseKind, LeaseResource, Bool)
+            switch reservation.address {
+            case .v6(let address):
+                (kind, resource) = (.iaNA, .ipv6(address))
+                onLink = context.link.contains { $0.prefix.contains(address) }
+            case .prefix(let prefix):
+                // Delegated prefixes are routed to the client, not on its link: any link of this server.
+                (kind, resource, onLink) = (.iaPD, .prefix(prefix), context.subnet != nil)
+            case .v4:
+                continue
+            }
+            // Reserved on another link: here the client is not known.
+            guard onLink else { continue }
+            try await answer(&context, client: client, kind: kind, resource: resource, hostname: reservation.hostname)
         }
-        // Reserved on another link: here the client is not known.
-        guard context.link.contains(where: { $0.prefix.contains(address) }) else { return .continue }
+        return .continue
+    }
+
+    private func answer(
+        _ context: inout DHCPv6Context, client: ClientID, kind: LeaseKind, resource: LeaseResource, hostname: String?
+    ) async throws {
+        let unanswered = context.unanswered(kind)
+        // The IA that carries the reserved resource (a renewal), else the first one.
+        guard let ia = unanswered.first(where: { $0.resources.contains(resource) }) ?? unanswered.first else { return }
         let lifetimes = context.lifetimes
         let timers = DHCPv6Context.timers(lifetimes)
         let element = LeaseElement(
-            .ipv6(address), preferredUntil: context.now.addingTimeInterval(lifetimes.preferred.timeInterval),
+            resource, preferredUntil: context.now.addingTimeInterval(lifetimes.preferred.timeInterval),
             validUntil: context.now.addingTimeInterval(lifetimes.valid.timeInterval))
         var lease = Lease(
-            kind: .iaNA, iaid: ia.iaid, elements: [element], expiresAt: element.validUntil ?? context.now, owner: name,
-            hostname: reservation.hostname ?? context.hostname, pool: "static6")
+            kind: kind, iaid: ia.iaid, elements: [element], expiresAt: element.validUntil ?? context.now, owner: name,
+            hostname: hostname ?? context.hostname, pool: "static6")
         switch context.messageType {
         case .solicit where !context.rapidCommit:
-            // Nothing to hold: the address is excluded from every pool.
+            // Nothing to hold: the resource is excluded from every pool.
             lease.state = .offered
             context.answers[ia.key] = .granted(lease, t1: timers.t1, t2: timers.t2)
         case .solicit, .request, .renew, .rebind:
             guard let stored = try await write(lease, for: client) else {
-                context.answers[ia.key] = .status(.noAddrsAvail, "reserved \(address) is held by another client")
-                return .continue
+                context.answers[ia.key] = .status(
+                    kind == .iaPD ? .noPrefixAvail : .noAddrsAvail, "reserved \(resource) is held by another client")
+                return
             }
             context.answers[ia.key] = .granted(stored, t1: timers.t1, t2: timers.t2)
         case .release, .decline:
-            let ours = context.ias.filter { $0.kind == .iaNA && $0.resources.contains(.ipv6(address)) }
-            guard !ours.isEmpty else { return .continue }
-            let keys = Set(ours.map(\.key))
+            let ours = Set(context.ias.filter { $0.kind == kind && $0.resources.contains(resource) }.map(\.key))
+            guard !ours.isEmpty else { return }
+            let name = name
             _ = try await store.transact(client, writer: name) { tx in
-                tx.leases.removeAll { $0.owner == name && keys.contains($0.key) }
+                tx.leases.removeAll { $0.owner == name && ours.contains($0.key) }
             }
-            for key in keys { context.answers[key] = .status(.success, "") }
+            for key in ours { context.answers[key] = .status(.success, "") }
         default:
             break
         }
-        return .continue
     }
 
     /// Stores the reserved lease for the IA, replacing a pool lease the IA had (as the operator: the
