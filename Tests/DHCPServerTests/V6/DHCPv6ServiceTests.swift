@@ -129,6 +129,19 @@ struct DHCPv6ServiceTests {
         #expect(try await h.store.read(.duid(H.duid(1))).isEmpty)
     }
 
+    @Test func genericOptionsFollowTheORO() async throws {
+        var lan = H.lan
+        lan.options = [Option6Configuration(code: 82, value: .uint32(600))]
+        var plugins = H.allPlugins
+        plugins.append(.init(name: .option, options: [.init(code: 83, value: .uint32(900)), .init(code: 82, value: .uint32(60))]))
+        let h = try await H.make(subnets: [lan], plugins: plugins)
+        let asked = try #require(try await h.reply(H.message(.informationRequest, client: 1, oro: [.solMaxRT])))
+        #expect(try asked.solMaxRT == 600, "the subnet's value wins over the plugin's")
+        #expect(try asked.infMaxRT == nil && asked.dnsServers == nil, "not asked for")
+        let all = try #require(try await h.reply(H.message(.informationRequest, client: 1)))
+        #expect(try all.solMaxRT == 600 && all.infMaxRT == 900 && all.dnsServers != nil)
+    }
+
     @Test func aClientThatMovedGetsNotOnLinkLifetimesZeroOrNoBinding() async throws {
         let h = try await H.make()
         let (address, _) = try await bound(h)

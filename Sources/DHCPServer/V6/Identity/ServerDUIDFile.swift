@@ -24,6 +24,11 @@ public enum ServerDUIDFile {
         }
     }
 
+    /// The DUID for a configuration's `server6`: from `server_duid_file`, else from the default path.
+    public static func load(for configuration: ServerConfiguration) throws(Failure) -> DUID {
+        try loadOrCreate(path: configuration.server6?.serverDUIDFile ?? defaultPath(for: configuration.store))
+    }
+
     /// Reads the DUID from `path`, or generates and stores one when the file does not exist.
     /// A file that exists but does not hold a DUID is an error naming the file (never overwritten:
     /// the operator may have put it there).
