@@ -31,7 +31,8 @@ public enum ConfigurationLoader {
             do {
                 reservations[reference.path] = try ReservationsFile.load(
                     path: reference.path, displayPath: reference.displayPath,
-                    subnets: run.problems.isEmpty ? run.configuration?.server4?.subnets : nil)
+                    subnets: run.problems.isEmpty ? run.configuration?.server4?.subnets : nil,
+                    subnets6: run.problems.isEmpty ? run.configuration?.server6?.subnets : nil)
             } catch {
                 for problem in error.problems {
                     if problem.kind == .unreadable {

@@ -87,27 +87,27 @@ public struct Reservation: Sendable, Hashable, CustomStringConvertible {
 /// client is reserved once and an address once; both duplicates are reported with both lines.
 public enum ReservationsFile {
     /// Reads and validates the file. With `subnets`, every IPv4 address must also be a host address inside
-    /// one of them and not one the subnet already uses (server_id, routers).
-    public static func load(path: String, subnets: [SubnetConfiguration]? = nil) throws(ConfigurationError)
-        -> [Reservation]
-    {
-        try load(path: path, displayPath: path, subnets: subnets)
+    /// one of them and not one the subnet already uses (server_id, routers); with `subnets6`, every IPv6
+    /// address must be inside one of their prefixes.
+    public static func load(
+        path: String, subnets: [SubnetConfiguration]? = nil, subnets6: [Subnet6Configuration]? = nil
+    ) throws(ConfigurationError) -> [Reservation] {
+        try load(path: path, displayPath: path, subnets: subnets, subnets6: subnets6)
     }
 
     /// Validates reservations given as text; `file` names it in messages.
-    public static func parse(yaml: String, file: String, subnets: [SubnetConfiguration]? = nil)
-        throws(ConfigurationError)
-        -> [Reservation]
-    {
+    public static func parse(
+        yaml: String, file: String, subnets: [SubnetConfiguration]? = nil, subnets6: [Subnet6Configuration]? = nil
+    ) throws(ConfigurationError) -> [Reservation] {
         let diagnostics = ConfigurationDiagnostics(file: file)
-        let reservations = read(yaml, diagnostics: diagnostics, subnets: subnets)
+        let reservations = read(yaml, diagnostics: diagnostics, subnets: subnets, subnets6: subnets6)
         guard !diagnostics.hasProblems else { throw ConfigurationError(problems: diagnostics.sortedProblems) }
         return reservations
     }
 
-    static func load(path: String, displayPath: String, subnets: [SubnetConfiguration]?) throws(ConfigurationError)
-        -> [Reservation]
-    {
+    static func load(
+        path: String, displayPath: String, subnets: [SubnetConfiguration]?, subnets6: [Subnet6Configuration]? = nil
+    ) throws(ConfigurationError) -> [Reservation] {
         let text: String
         do {
             text = try ConfigurationFiles.read(path)
@@ -119,15 +119,16 @@ public enum ReservationsFile {
                     return problem
                 })
         }
-        return try parse(yaml: text, file: displayPath, subnets: subnets)
+        return try parse(yaml: text, file: displayPath, subnets: subnets, subnets6: subnets6)
     }
 
     static let keys = ["mac", "client_id", "duid", "address", "hostname"]
     static let entryExample = "a reservation like {mac: \"aa:bb:cc:dd:ee:ff\", address: 192.0.2.10, hostname: printer}"
 
-    private static func read(_ text: String, diagnostics: ConfigurationDiagnostics, subnets: [SubnetConfiguration]?)
-        -> [Reservation]
-    {
+    private static func read(
+        _ text: String, diagnostics: ConfigurationDiagnostics, subnets: [SubnetConfiguration]?,
+        subnets6: [Subnet6Configuration]?
+    ) -> [Reservation] {
         guard case .some(let composed) = YAMLDocument.compose(text, diagnostics: diagnostics), let root = composed
         else {
             return []  // a syntax error (reported), or an empty file: no reservations
@@ -161,6 +162,13 @@ public enum ReservationsFile {
             }
             if let subnets, case .v4(let address) = reservation.address {
                 check(address, field: addressField, subnets: subnets)
+            }
+            if let subnets6, case .v6(let address) = reservation.address,
+                !subnets6.contains(where: { $0.prefix.contains(address) })
+            {
+                let list = subnets6.map { "\($0.name) \($0.prefix)" }.joined(separator: ", ")
+                addressField.report(
+                    .conflict, "\(address) is not inside any configured server6 subnet (\(list)); a client could never use it")
             }
             result.append((reservation, item))
         }

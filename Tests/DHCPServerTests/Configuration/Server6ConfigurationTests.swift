@@ -211,3 +211,27 @@ struct Static6ReservationsTests {
                 ])
     }
 }
+
+/// `check-config` loads the static6 file and checks its addresses against the server6 subnets.
+@Suite("check-config with server6")
+struct CheckConfiguration6Tests {
+    @Test func static6AddressesMustBeOnAServer6Subnet() throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.write(
+            "lessor.yaml",
+            """
+            server6:
+              subnets: [{name: lan6, prefix: 2001:db8:1::/64, interface: eth1, pools: ["2001:db8:1::10-2001:db8:1::20"]}]
+              plugins: [{static6: static6.yaml}, range6]
+            """)
+        directory.write("static6.yaml", #"- {duid: "000300010000005e0001", address: "2001:db8:9::1"}"# + "\n")
+        let error = try #require(throws: ConfigurationError.self) { try ConfigurationLoader.check(file: file) }
+        #expect(
+            error.problems.map(\.description) == [
+                "\(directory.path)/static6.yaml:1:43: [0].address: 2001:db8:9::1 is not inside any configured server6 subnet (lan6 2001:db8:1::/64); a client could never use it"
+            ])
+        directory.write("static6.yaml", #"- {duid: "000300010000005e0001", address: "2001:db8:1::5"}"# + "\n")
+        let checked = try ConfigurationLoader.check(file: file)
+        #expect(checked.reservations.values.first?.count == 1)
+    }
+}
