@@ -312,6 +312,35 @@ struct DHCPv6ServiceTests {
     }
 }
 
+/// The example configuration's server6 section builds and serves.
+@Suite("DHCPv6 runtime")
+struct DHCPv6RuntimeTests {
+    @Test func theExampleBuildsAndServesThroughItsWholeChain() async throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("examples/lessor.yaml").path
+        let server6 = try #require(try ConfigurationLoader.load(file: file).server6)
+        let runtime = try await DHCPv6Runtime.build(
+            server6, store: MemoryLeaseStore(), counters: ServerCounters(), logger: .init(label: "test"),
+            serverDUID: DHCPv6TestHarness.serverDUID)
+        #expect(Set(runtime.allocators.keys) == ["range6", "prefix", "privacy"])
+        #expect(runtime.pools.map(\.name) == ["office6", "lab6", "office6/pd", "office6/ta"])
+        let solicit = DHCPv6TestHarness.message(.solicit, client: 1, na: [1: []], ta: [2: []], pd: [3: []], rapidCommit: true)
+        let reply = try #require(await runtime.service.handle(solicit.serialize(), origin: DHCPv6TestHarness.onLAN))
+        let message = try DHCPv6Message(parsing: reply.bytes).unwrap().message
+        #expect(try message.messageType == .reply && message.preference == nil, "a REPLY carries no Preference")
+        // The example reserves 2001:db8:1::10 and 2001:db8:100:100::/56 for a DUID-LLT with this MAC.
+        let reserved = DHCPv6TestHarness.message(.solicit, client: nil, na: [1: []], pd: [2: []])
+        var withDUID = reserved
+        withDUID.options.append(DHCPv6ClientIdentifier(duid: try DUID(bytes: [UInt8](hex: "000100012c3a4b5c00005e005301")!)))
+        let advertise = try DHCPv6Message(
+            parsing: try #require(await runtime.service.handle(withDUID.serialize(), origin: DHCPv6TestHarness.onLAN)).bytes
+        ).unwrap().message
+        #expect(try advertise.na(1)?.addresses.first?.address == IPv6Address("2001:db8:1::10"))
+        #expect(try advertise.pd(2)?.prefixes.first?.prefix == IPv6Prefix("2001:db8:100:100::/56"))
+        #expect(try advertise.preference == 10)
+    }
+}
+
 /// The server DUID: generated once, kept in its file, reused; a damaged file is a clear error.
 @Suite("server DUID file")
 struct ServerDUIDFileTests {

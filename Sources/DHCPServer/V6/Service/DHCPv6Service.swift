@@ -167,7 +167,7 @@ public struct DHCPv6Service: Sendable {
         let type = context.messageType
         var reply = baseReply(context.commits ? .reply : .advertise, to: context.request)
         if context.rapidCommit { reply.options.append(DHCPv6RapidCommit()) }
-        if type == .solicit, let preference = configuration.preference { reply.options.append(DHCPv6Preference(preference)) }
+        if !context.commits, let preference = configuration.preference { reply.options.append(DHCPv6Preference(preference)) }
 
         var granted = 0
         var bound = 0
