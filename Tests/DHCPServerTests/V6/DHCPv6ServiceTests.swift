@@ -62,6 +62,7 @@ struct DHCPv6ServiceTests {
         let h = try await H.make()
         let committed = try #require(try await h.reply(H.message(.solicit, client: 3, na: [1: []], rapidCommit: true, fqdn: "host3.example.org")))
         #expect(committed.messageType == .reply && committed.rapidCommit)
+        #expect(try committed.clientFQDN?.flags == [.noUpdates] && committed.clientFQDN?.name.description == "host3.example.org")
         let lease = try #require(try await h.store.read(.duid(H.duid(3))).first)
         #expect(lease.state == .active && lease.hostname == "host3.example.org")
         #expect(try await h.reply(H.message(.solicit, client: 4, na: [1: []]))?.messageType == .advertise)

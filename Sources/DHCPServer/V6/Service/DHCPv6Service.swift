@@ -195,6 +195,12 @@ public struct DHCPv6Service: Sendable {
         default:
             break
         }
+        // RFC 4704 §4.2: a client that sent its FQDN gets it back; Lessor updates no DNS, so N is set
+        // (and O when the client had asked the server to update).
+        if let fqdn = try? context.request.clientFQDN, type != .release, type != .decline {
+            let flags: DHCPv6ClientFQDN.Flags = fqdn.flags.contains(.serverUpdates) ? [.noUpdates, .overridden] : [.noUpdates]
+            reply.options.append(DHCPv6ClientFQDN(flags: flags, name: fqdn.name, isFullyQualified: fqdn.isFullyQualified))
+        }
         for option in context.options where !reply.options.contains(option.code) { reply.options.append(option) }
         return reply
     }
