@@ -39,7 +39,6 @@ public struct DHCPv6Service: Sendable {
         do {
             let message = try DHCPv6Message(parsing: bytes)
             (request, relays) = message.unwrap()
-            if case .relay(let outer) = message, outer.kind != .forward { throw WireError.invalid("msg-type", at: 0, "not a RELAY-FORW") }
             guard relays.allSatisfy({ $0.kind == .forward }) else {
                 throw WireError.invalid("msg-type", at: 0, "a RELAY-REPL inside a RELAY-FORW")
             }
@@ -66,10 +65,16 @@ public struct DHCPv6Service: Sendable {
             counters.bump(.ignored)  // server-to-client types, RECONFIGURE, leasequery…
             return nil
         }
+        // Request metadata costs string building: at debug level every line carries it; otherwise only
+        // the few lines logged for a request (problems) build it.
+        func describe() -> Logger.Metadata {
+            [
+                "dhcp.xid": "\(String(request.transactionID, radix: 16))", "dhcp.type": "\(type)",
+                "dhcp.client": "\(clientDUID.map { "duid:\($0)" } ?? "-")",
+            ]
+        }
         var log = logger
-        log.handler.metadata["dhcp.xid"] = "\(String(request.transactionID, radix: 16))"
-        log.handler.metadata["dhcp.type"] = "\(type)"
-        if let clientDUID { log.handler.metadata["dhcp.client"] = "duid:\(clientDUID)" }
+        if logger.logLevel <= .debug { log.handler.metadata.merge(describe()) { $1 } }
 
         // RFC 8415 §16: who must (not) name a server, and who must name itself.
         let mustNameUs: Set<DHCPv6MessageType> = [.request, .renew, .decline, .release]
@@ -131,7 +136,7 @@ public struct DHCPv6Service: Sendable {
             if type == .solicit { return nil }
         }
 
-        switch await PluginChainRunner.run(plugins.map(\.name), counters: counters, log: log, step: { index in
+        switch await PluginChainRunner.run(plugins.map(\.name), counters: counters, log: log, metadata: describe, step: { index in
             try await plugins[index].handle(&context)
         }) {
         case .finished: break
