@@ -303,31 +303,37 @@ struct ConfigurationParser {
         _ listen: [(DHCPv4Configuration.Listen, YAMLValue)], subnets: [SubnetSource], server4: YAMLValue,
         map: YAMLMapping, server: inout DHCPv4Configuration
     ) {
-        if !map.has("listen") {
+        let listened = listen.compactMap { if case .interface(let name) = $0.0 { name } else { nil } }
+        let interfaces = listenInterfaces(
+            listened: map.has("listen") ? listened : nil, subnets: subnets.map { ($0.configuration.interface, $0.interfaceField) },
+            section: server4, example: "[{interface: eth0}] or [{address: 192.0.2.1}]")
+        if !map.has("listen") { server.listen = interfaces.map { .interface($0) } }
+    }
+
+    /// The check behind `listen` (server4 and server6). `listened` is nil when the section has no
+    /// `listen`: then the interfaces the subnets name are returned (at least one is needed).
+    func listenInterfaces(
+        listened: [String]?, subnets: [(interface: String?, field: YAMLValue?)], section: YAMLValue, example: String
+    ) -> [String] {
+        guard let listened else {
             var interfaces: [String] = []
-            for subnet in subnets {
-                if let name = subnet.configuration.interface, !interfaces.contains(name) { interfaces.append(name) }
-            }
+            for case let (name?, _) in subnets where !interfaces.contains(name) { interfaces.append(name) }
             if interfaces.isEmpty, !subnets.isEmpty {
-                server4.report(
+                section.report(
                     .missingKey,
-                    "missing key \"listen\": no subnet names an interface, so say where to listen, "
-                        + "like listen: [{interface: eth0}] or [{address: 192.0.2.1}]")
+                    "missing key \"listen\": no subnet names an interface, so say where to listen, like listen: \(example)")
             }
-            server.listen = interfaces.map { .interface($0) }
-            return
+            return interfaces
         }
-        let listened = Set(listen.compactMap { if case .interface(let name) = $0.0 { name } else { nil } })
-        guard !listened.isEmpty else { return }
-        for subnet in subnets {
-            guard let name = subnet.configuration.interface, !listened.contains(name), let field = subnet.interfaceField
-            else { continue }
+        guard !listened.isEmpty else { return listened }
+        for case let (name?, field?) in subnets where !listened.contains(name) {
             field.report(
                 .conflict,
-                "the subnet is on interface \(name), but server4.listen does not include it; add {interface: "
+                "the subnet is on interface \(name), but \(section.path).listen does not include it; add {interface: "
                     + "\(name)} to listen"
             )
         }
+        return listened
     }
 
     // MARK: subnets

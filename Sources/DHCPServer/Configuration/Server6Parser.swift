@@ -42,19 +42,11 @@ extension ConfigurationParser {
         }
         checkAcrossSubnets6(subnets)
         server.subnets = subnets.map(\.configuration)
-        if !map.has("listen") {
-            var interfaces: [String] = []
-            for subnet in subnets {
-                if let name = subnet.configuration.interface, !interfaces.contains(name) { interfaces.append(name) }
-            }
-            if interfaces.isEmpty, !subnets.isEmpty {
-                located.report(
-                    .missingKey,
-                    "missing key \"listen\": no subnet names an interface, so say where to listen, "
-                        + "like listen: [{interface: eth1}] or [{address: 2001:db8::1}]")
-            }
-            server.listen = interfaces.map { .interface($0) }
-        }
+        let listened = server.listen.compactMap { if case .interface(let name) = $0 { name } else { nil } }
+        let interfaces = listenInterfaces(
+            listened: map.has("listen") ? listened : nil, subnets: subnets.map { ($0.configuration.interface, $0.interfaceField) },
+            section: located, example: "[{interface: eth1}] or [{address: 2001:db8::1}]")
+        if !map.has("listen") { server.listen = interfaces.map { .interface($0) } }
 
         if let field = map.required("plugins", "the ordered plugin chain, like [server_id, lease_time, dns6, range6]"),
             let items = field.items("a list of plugins, like [server_id, lease_time, range6]")
@@ -79,6 +71,7 @@ extension ConfigurationParser {
         var located: YAMLValue
         var prefixField: YAMLValue
         var nameField: YAMLValue?
+        var interfaceField: YAMLValue?
         /// Address pools (IA_NA and IA_TA) and delegated-prefix pools, as written.
         var ranges: [(range: IPv6Range, field: YAMLValue)]
         var prefixPools: [(prefix: IPv6Prefix, field: YAMLValue)]
@@ -92,7 +85,8 @@ extension ConfigurationParser {
         let prefix = prefixField?.prefix6()
         let nameField = map.optional("name")
         let name = nameField?.scalar("a name of letters, digits and -_./: (at most 64)", ValueSyntax.name)
-        let interface = map.optional("interface")?.scalar("an interface name like eth1", ValueSyntax.interfaceName)
+        let interfaceField = map.optional("interface")
+        let interface = interfaceField?.scalar("an interface name like eth1", ValueSyntax.interfaceName)
         let sharedNetwork = map.optional("shared_network")?.scalar(
             "a name of letters, digits and -_./: (at most 64)", ValueSyntax.name)
 
@@ -146,7 +140,7 @@ extension ConfigurationParser {
             domainSearch: domainSearch, options: options)
         return Subnet6Source(
             configuration: configuration, located: located, prefixField: prefixField, nameField: nameField,
-            ranges: pools + temporaryPools, prefixPools: prefixPools.map { ($0.pool.prefix, $0.field) })
+            interfaceField: interfaceField, ranges: pools + temporaryPools, prefixPools: prefixPools.map { ($0.pool.prefix, $0.field) })
     }
 
     static let prefixPool6Keys = [

@@ -180,6 +180,28 @@ struct Server6ConfigurationTests {
                 ])
     }
 
+    @Test func aSubnetInterfaceMustBeListenedTo() {
+        #expect(
+            configurationProblems(
+                """
+                server6:
+                  listen: [{interface: eth2}]
+                  subnets: [{prefix: 2001:db8:1::/64, interface: eth1, pools: ["2001:db8:1::10-2001:db8:1::20"]}]
+                  plugins: [range6]
+                """) == [
+                    #"lessor.yaml:3:50: server6.subnets[0].interface: the subnet is on interface eth1, but server6.listen does not include it; add {interface: eth1} to listen"#
+                ])
+        #expect(
+            configurationProblems(
+                """
+                server6:
+                  subnets: [{prefix: 2001:db8:1::/64, pools: ["2001:db8:1::10-2001:db8:1::20"]}]
+                  plugins: [range6]
+                """) == [
+                    #"lessor.yaml:2:3: server6: missing key "listen": no subnet names an interface, so say where to listen, like listen: [{interface: eth1}] or [{address: 2001:db8::1}]"#
+                ])
+    }
+
     @Test func missingKeys() {
         #expect(
             configurationProblems("server6:\n  subnets: [{pools: []}]\n") == [
