@@ -48,7 +48,7 @@ public struct DHCPv6Runtime: Sendable {
             case .sleep: plugins.append(SleepPlugin(delay: entry.delay ?? .zero))
             case .static6:
                 guard let reservations else { continue }
-                plugins.append(Static6Plugin(table: reservations, store: store))
+                plugins.append(Static6Plugin(table: reservations, store: store, declineQuarantine: configuration.declineQuarantine))
             case .range6, .privacy, .prefix:
                 let owner = entry.name.rawValue
                 let (specs, poolsBySubnet, timers, defined) = Self.pools(for: entry.name, in: configuration.subnets)

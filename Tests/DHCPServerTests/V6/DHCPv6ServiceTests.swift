@@ -212,6 +212,13 @@ struct DHCPv6ServiceTests {
             }
         }
         #expect(prefixes.count == 3 && !prefixes.contains(IPv6Prefix("2001:db8:100:300::/56")!), "the pool's other three /56")
+        // The client declines its reserved address (someone else uses it): quarantined, not handed out again.
+        let declined = try #require(
+            try await h.reply(H.message(.decline, client: 1, na: [1: [IPv6Address("2001:db8:1::101")!]], server: H.serverDUID)))
+        #expect(try declined.statusCode?.status == .success && declined.na(1) == nil)
+        #expect(try await h.store.holder(of: .ipv6(IPv6Address("2001:db8:1::101")!))?.lease.state == .declined)
+        let afterwards = try #require(try await h.reply(H.message(.request, client: 1, na: [1: []], server: H.serverDUID)))
+        #expect(try afterwards.na(1)?.statusCode?.status == .noAddrsAvail)
     }
 
     static let fromRelay = PacketOrigin6(

@@ -1,3 +1,4 @@
+import Allocation
 import DHCPWire
 import Foundation
 import LeaseStore
@@ -11,6 +12,7 @@ struct Static6Plugin: DHCPv6Plugin {
     let name = "static6"
     let table: ReservationTable
     let store: any LeaseStore
+    let declineQuarantine: Duration
 
     func handle(_ context: inout DHCPv6Context) async throws -> PluginVerdict {
         guard let client = context.client, case .duid(let duid) = client else { return .continue }
@@ -67,6 +69,17 @@ struct Static6Plugin: DHCPv6Plugin {
                 tx.leases.removeAll { $0.owner == name && ours.contains($0.key) }
             }
             for key in ours { context.answers[key] = .status(.success, "") }
+            // Someone else uses the reserved address on the link: quarantine it under its own holder
+            // (as the pools do) until the operator sorts it out; meanwhile the client gets NoAddrsAvail.
+            if context.messageType == .decline, case .ipv6(let address) = resource {
+                let until = context.now.addingTimeInterval(declineQuarantine.timeInterval)
+                let quarantine = Lease(
+                    kind: kind, elements: [LeaseElement(resource, preferredUntil: until, validUntil: until)], state: .declined,
+                    expiresAt: until, owner: name, pool: "static6")
+                _ = try await store.transact(IPv6Allocator.quarantineHolder(for: address), writer: name) { tx in
+                    tx.leases = [quarantine]
+                }
+            }
         default:
             break
         }
