@@ -27,11 +27,18 @@ public struct Reservation: Sendable, Hashable, CustomStringConvertible {
     public enum Address: Sendable, Hashable, CustomStringConvertible {
         case v4(IPv4Address)
         case v6(IPv6Address)
+        /// A delegated prefix (`static6`, IA_PD).
+        case prefix(IPv6Prefix)
+
+        var isPrefix: Bool {
+            if case .prefix = self { true } else { false }
+        }
 
         public var description: String {
             switch self {
             case .v4(let address): address.description
             case .v6(let address): address.description
+            case .prefix(let prefix): prefix.description
             }
         }
     }
@@ -80,27 +87,27 @@ public struct Reservation: Sendable, Hashable, CustomStringConvertible {
 /// client is reserved once and an address once; both duplicates are reported with both lines.
 public enum ReservationsFile {
     /// Reads and validates the file. With `subnets`, every IPv4 address must also be a host address inside
-    /// one of them and not one the subnet already uses (server_id, routers).
-    public static func load(path: String, subnets: [SubnetConfiguration]? = nil) throws(ConfigurationError)
-        -> [Reservation]
-    {
-        try load(path: path, displayPath: path, subnets: subnets)
+    /// one of them and not one the subnet already uses (server_id, routers); with `subnets6`, every IPv6
+    /// address must be inside one of their prefixes.
+    public static func load(
+        path: String, subnets: [SubnetConfiguration]? = nil, subnets6: [Subnet6Configuration]? = nil
+    ) throws(ConfigurationError) -> [Reservation] {
+        try load(path: path, displayPath: path, subnets: subnets, subnets6: subnets6)
     }
 
     /// Validates reservations given as text; `file` names it in messages.
-    public static func parse(yaml: String, file: String, subnets: [SubnetConfiguration]? = nil)
-        throws(ConfigurationError)
-        -> [Reservation]
-    {
+    public static func parse(
+        yaml: String, file: String, subnets: [SubnetConfiguration]? = nil, subnets6: [Subnet6Configuration]? = nil
+    ) throws(ConfigurationError) -> [Reservation] {
         let diagnostics = ConfigurationDiagnostics(file: file)
-        let reservations = read(yaml, diagnostics: diagnostics, subnets: subnets)
+        let reservations = read(yaml, diagnostics: diagnostics, subnets: subnets, subnets6: subnets6)
         guard !diagnostics.hasProblems else { throw ConfigurationError(problems: diagnostics.sortedProblems) }
         return reservations
     }
 
-    static func load(path: String, displayPath: String, subnets: [SubnetConfiguration]?) throws(ConfigurationError)
-        -> [Reservation]
-    {
+    static func load(
+        path: String, displayPath: String, subnets: [SubnetConfiguration]?, subnets6: [Subnet6Configuration]? = nil
+    ) throws(ConfigurationError) -> [Reservation] {
         let text: String
         do {
             text = try ConfigurationFiles.read(path)
@@ -112,15 +119,16 @@ public enum ReservationsFile {
                     return problem
                 })
         }
-        return try parse(yaml: text, file: displayPath, subnets: subnets)
+        return try parse(yaml: text, file: displayPath, subnets: subnets, subnets6: subnets6)
     }
 
     static let keys = ["mac", "client_id", "duid", "address", "hostname"]
     static let entryExample = "a reservation like {mac: \"aa:bb:cc:dd:ee:ff\", address: 192.0.2.10, hostname: printer}"
 
-    private static func read(_ text: String, diagnostics: ConfigurationDiagnostics, subnets: [SubnetConfiguration]?)
-        -> [Reservation]
-    {
+    private static func read(
+        _ text: String, diagnostics: ConfigurationDiagnostics, subnets: [SubnetConfiguration]?,
+        subnets6: [Subnet6Configuration]?
+    ) -> [Reservation] {
         guard case .some(let composed) = YAMLDocument.compose(text, diagnostics: diagnostics), let root = composed
         else {
             return []  // a syntax error (reported), or an empty file: no reservations
@@ -135,7 +143,10 @@ public enum ReservationsFile {
         var result: [(Reservation, YAMLValue)] = []
         for item in items {
             guard let (reservation, matchField, addressField) = entry(item, diagnostics: diagnostics) else { continue }
-            if let previous = result.first(where: { $0.0.match == reservation.match }) {
+            // A DHCPv6 client may have one address and one prefix reserved.
+            if let previous = result.first(where: {
+                $0.0.match == reservation.match && $0.0.address.isPrefix == reservation.address.isPrefix
+            }) {
                 matchField.report(
                     .conflict,
                     "\(reservation.match) is already reserved by \(previous.1.path)\(lineNote(previous.1)); "
@@ -151,6 +162,13 @@ public enum ReservationsFile {
             }
             if let subnets, case .v4(let address) = reservation.address {
                 check(address, field: addressField, subnets: subnets)
+            }
+            if let subnets6, case .v6(let address) = reservation.address,
+                !subnets6.contains(where: { $0.prefix.contains(address) })
+            {
+                let list = subnets6.map { "\($0.name) \($0.prefix)" }.joined(separator: ", ")
+                addressField.report(
+                    .conflict, "\(address) is not inside any configured server6 subnet (\(list)); a client could never use it")
             }
             result.append((reservation, item))
         }
@@ -190,9 +208,13 @@ public enum ReservationsFile {
             }
         }
         let addressField = map.required("address", "the reserved address, like 192.0.2.10")
-        let address: Reservation.Address? = addressField?.scalar("an IPv4 address like 192.0.2.10 (or an IPv6 address)")
-        {
+        let address: Reservation.Address? = addressField?.scalar(
+            "an IPv4 address like 192.0.2.10 (or an IPv6 address, or an IPv6 prefix like 2001:db8:100::/56)"
+        ) {
             if let v4 = IPv4Address($0) { return .v4(v4) }
+            if let prefix = IPv6Prefix($0), IPv6Address($0.split(separator: "/")[0]) == prefix.address {
+                return .prefix(prefix)
+            }
             return IPv6Address($0).map { .v6($0) }
         }
         if case .v4(let v4) = address, !v4.isUnicast, let addressField {

@@ -91,7 +91,7 @@ struct ReservationsFileTests {
                 #"static.yaml:3:3: [2]: missing key "mac", "client_id" or "duid": which client the address is for"#,
                 #"static.yaml:4:15: [3].client_id: expected a client identifier in hex, 2 to 255 bytes, like "01aabbccddeeff", got "01""#,
                 #"static.yaml:5:10: [4].duid: expected a DUID in hex, like "000300010a0b0c0d0e0f", got "0003" (type 3 needs at least 4 bytes, has 2)"#,
-                #"static.yaml:6:39: [5].address: expected an IPv4 address like 192.0.2.10 (or an IPv6 address), got "192.0.2.300""#,
+                #"static.yaml:6:39: [5].address: expected an IPv4 address like 192.0.2.10 (or an IPv6 address, or an IPv6 prefix like 2001:db8:100::/56), got "192.0.2.300""#,
                 #"static.yaml:7:61: [6].hostname: expected a host name like printer or printer.example.com (letters, digits and inner -), got "-printer""#,
                 #"static.yaml:8:3: [7]: missing key "address": the reserved address, like 192.0.2.10"#,
                 #"static.yaml:8:30: [7]: unknown key "ip"; expected one of: mac, client_id, duid, address, hostname"#,
