@@ -91,7 +91,7 @@ public final class LessorServer: Service, Sendable {
         }
     }
 
-    private func reloadOnHangup(store: any LeaseStore, slot: ServiceSlot, listen: [DHCPv4Configuration.Listen]) async {
+    private func reloadOnHangup(store: any LeaseStore, slot: ServiceSlot<DHCPv4Service>, listen: [DHCPv4Configuration.Listen]) async {
         for await _ in await UnixSignalsSequence(trapping: .sighup) {
             do {
                 let checked = try ConfigurationLoader.check(file: configurationFile)
@@ -115,19 +115,19 @@ public struct ServerError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// The service the sockets hand datagrams to, swappable on reload, and a count of
-/// requests in flight so shutdown can wait for them.
-final class ServiceSlot: Sendable {
-    private let state: Mutex<(service: DHCPv4Service, inFlight: Int)>
+/// The service the sockets hand datagrams to (a DHCPv4Service, or a DHCPv6 handler), swappable
+/// on reload, and a count of requests in flight so shutdown can wait for them.
+final class ServiceSlot<Service: Sendable>: Sendable {
+    private let state: Mutex<(service: Service, inFlight: Int)>
 
-    init(_ service: DHCPv4Service) { state = Mutex((service, 0)) }
+    init(_ service: Service) { state = Mutex((service, 0)) }
 
-    var service: DHCPv4Service { state.withLock { $0.service } }
+    var service: Service { state.withLock { $0.service } }
 
-    func replace(_ service: DHCPv4Service) { state.withLock { $0.service = service } }
+    func replace(_ service: Service) { state.withLock { $0.service = service } }
 
     /// Claims a slot for one request; nil when `limit` are already in flight.
-    func enter(limit: Int) -> DHCPv4Service? {
+    func enter(limit: Int) -> Service? {
         state.withLock { state in
             guard state.inFlight < limit else { return nil }
             state.inFlight += 1
@@ -137,8 +137,11 @@ final class ServiceSlot: Sendable {
 
     func leave() { state.withLock { $0.inFlight -= 1 } }
 
+    /// Requests in flight now.
+    var inFlight: Int { state.withLock { $0.inFlight } }
+
     func waitUntilIdle() async {
-        for _ in 0..<500 where state.withLock({ $0.inFlight }) > 0 {  // at most 5 s
+        for _ in 0..<500 where inFlight > 0 {  // at most 5 s
             try? await Task.sleep(for: .milliseconds(10))
         }
     }
