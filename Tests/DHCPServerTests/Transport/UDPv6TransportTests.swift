@@ -174,7 +174,8 @@ struct UDPv6TransportTests {
     /// server namespace, gets a client's multicast to ff02::1:2 with the bridge as its
     /// interface, and its replies reach the client's link-local address, whether the reply
     /// names the interface or leaves it to the transport; so does a transport bound to no
-    /// device, answering a unicast to the server's link-local address.
+    /// device, answering a unicast to the server's link-local address; and with siteMulticast
+    /// the bound transport also gets what is sent to ff05::1:3.
     @Test(.enabled(if: TestLab.unavailableReason == nil, Comment(rawValue: TestLab.unavailableReason ?? "")))
     func multicastFromALinkIsAnsweredToTheClientsLinkLocalAddress() async throws {
         let lab = "lit\(getpid())-u6t"
@@ -238,22 +239,28 @@ struct UDPv6TransportTests {
             try await Task(executorPreference: EventLoopTaskExecutor(loop)) { try await unbound.start(on: group) }.value
             let multicast = try await Self.clientExchange("\(lab)-c1", to: "ff02::1:2", port: 547, ids: [0x0A01, 0x0A02])
             let unicast = try await Self.clientExchange("\(lab)-c1", to: serverAddress.description, port: 5547, ids: [0x0A03, 0x0A04])
-            for (number, reply) in (multicast + unicast).enumerated() {
+            // siteMulticast: the device-bound socket has joined All_DHCP_Servers too.
+            let site = try await Self.clientExchange("\(lab)-c1", to: "ff05::1:3", port: 547, ids: [0x0A05])
+            let expected: [(port: UInt16, destination: IPv6Address)] = [
+                (547, IPv6Address("ff02::1:2")!), (547, IPv6Address("ff02::1:2")!), (5547, serverAddress), (5547, serverAddress),
+                (547, IPv6Address("ff05::1:3")!),
+            ]
+            for (number, reply) in (multicast + unicast + site).enumerated() {
                 let reply = try #require(reply, "reply \(number + 1) did not reach the client's link-local address")
                 #expect(try DHCPv6ClientServerMessage(parsing: reply.bytes).transactionID == UInt32(0x0A01 + number))
                 #expect(reply.source == serverAddress)
-                #expect(reply.port == (number < 2 ? 547 : 5547))
+                #expect(reply.port == expected[number].port)
             }
             let origins = seen.withLock { $0 }
-            #expect(origins.count == 4)
-            for (number, origin) in origins.enumerated() {
+            #expect(origins.count == expected.count)
+            for (origin, expected) in zip(origins, expected) {
                 #expect(origin.interface == "br0")
                 #expect(origin.interfaceIndex == bridgeIndex)
-                #expect(origin.destination == (number < 2 ? IPv6Address("ff02::1:2") : serverAddress))
+                #expect(origin.destination == expected.destination)
                 #expect(origin.sourceAddress == clientAddress)
                 #expect(origin.sourcePort == 546)
             }
-            #expect(await Self.eventually { counters[.sent] == 4 }, "\(counters.snapshot())")
+            #expect(await Self.eventually { counters[.sent] == UInt64(expected.count) }, "\(counters.snapshot())")
             #expect(counters[.sendFailures] == 0)
         } catch {
             await transport.stop()
