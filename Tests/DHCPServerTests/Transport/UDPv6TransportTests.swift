@@ -318,3 +318,42 @@ final class Gate: Sendable {
         for continuation in waiting { continuation.resume() }
     }
 }
+
+@Suite("DHCPv6Sockets", .timeLimit(.minutes(1)))
+struct DHCPv6SocketsTests {
+    /// A port free on ::1 just now.
+    static func freePort() throws -> UInt16 {
+        let probe = try PlainUDP6Socket(address: "::1")
+        defer { probe.close() }
+        return probe.port
+    }
+
+    @Test func everyListenEntryGetsASocketAndStopClosesThem() async throws {
+        let port = try Self.freePort()
+        let configuration = DHCPv6Configuration(listen: [.address(IPv6Address("::1")!)], port: port)
+        let sockets = try await DHCPv6Sockets.start(
+            configuration, slot: ServiceSlot({ bytes, origin in UDPv6TransportTests.echo(bytes, origin) } as DHCPv6Handler),
+            counters: ServerCounters(), logger: UDPv6TransportTests.logger, on: MultiThreadedEventLoopGroup.singleton)
+        #expect(sockets.transports.map { $0.localAddress?.port } == [Int(port)])
+        let client = try PlainUDP6Socket(address: "::1")
+        try client.send(UDPv6TransportTests.message(.informationRequest, 5), to: "::1", port: port)
+        #expect(client.receive() != nil, "no reply on the configured port")
+        client.close()
+        #expect(throws: SocketTestError.self, "the port is taken while the socket is open") { try PlainUDP6Socket(address: "::1", port: port).close() }
+        await sockets.stop()
+        try PlainUDP6Socket(address: "::1", port: port).close()
+    }
+
+    @Test func aSocketThatCannotOpenClosesTheOthers() async throws {
+        let port = try Self.freePort()
+        let configuration = DHCPv6Configuration(listen: [.address(IPv6Address("::1")!), .interface("nosuchif0")], port: port)
+        await #expect(throws: TransportError.self) {
+            _ = try await DHCPv6Sockets.start(
+                configuration, slot: ServiceSlot({ _, _ in nil } as DHCPv6Handler), counters: ServerCounters(),
+                logger: UDPv6TransportTests.logger, on: MultiThreadedEventLoopGroup.singleton)
+        }
+        // The ::1 socket opened first is closed again: its port can be bound without SO_REUSEADDR.
+        let rebound = try PlainUDP6Socket(address: "::1", port: port)
+        rebound.close()
+    }
+}
