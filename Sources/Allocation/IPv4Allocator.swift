@@ -224,7 +224,7 @@ public actor IPv4Allocator {
     /// (Kea keeps declined leases without a client the same way). Shown as `id:00…` with the
     /// text "declined <address>".
     public static func quarantineHolder(for address: IPv4Address) -> ClientID {
-        .clientIdentifier([0] + Array("declined \(address)".utf8))
+        quarantineClient(for: .ipv4(address))
     }
 
     /// DHCPDECLINE: the client found `address` in use on the link. Its lease goes, and the
@@ -329,11 +329,15 @@ public struct PoolUsage: Sendable, Equatable {
     public var size: Int
     public var free: Int
     public var offered: Int
+    /// The pool is larger than `Int.max` (an IPv6 /64): `size` is clamped there, and
+    /// `size - free` is still the number taken.
+    public var saturated: Bool
 
-    public init(size: Int, free: Int, offered: Int) {
+    public init(size: Int, free: Int, offered: Int, saturated: Bool = false) {
         self.size = size
         self.free = free
         self.offered = offered
+        self.saturated = saturated
     }
 }
 

@@ -93,7 +93,7 @@ struct ConfigurationRun {
         case .some(.none):
             diagnostics.report(
                 .missingKey, at: nil, path: "",
-                "the file is empty; expected a mapping with server4 (and optionally store and log_level)")
+                "the file is empty; expected a mapping with server4 and/or server6 (and optionally store, control and log_level)")
         case .some(.some(let root)):
             configuration = parser.document(YAMLValue(node: root, path: "", diagnostics: diagnostics))
         }
@@ -121,8 +121,8 @@ struct ConfigurationParser {
     mutating func document(_ root: YAMLValue) -> ServerConfiguration? {
         guard
             let top = root.mapping(
-                "a mapping with server4 (and optionally store and log_level)",
-                keys: ["log_level", "store", "control", "server4"],
+                "a mapping with server4 and/or server6 (and optionally store, control and log_level)",
+                keys: ["log_level", "store", "control", "server4", "server6"],
                 extensionPrefix: "x-")
         else { return nil }
         var configuration = ServerConfiguration()
@@ -137,8 +137,17 @@ struct ConfigurationParser {
         if let control = top.optional("control") {
             configuration.control = self.control(control)
         }
-        if let server4 = top.required("server4", "the DHCPv4 service (listen, subnets, plugins)") {
+        if let server4 = top.optional("server4") {
             configuration.server4 = self.server4(server4)
+        }
+        if let server6 = top.optional("server6") {
+            configuration.server6 = self.server6(server6)
+        }
+        if !top.has("server4"), !top.has("server6") {
+            root.report(
+                .missingKey,
+                "missing key \"server4\" or \"server6\": nothing to serve; add the DHCPv4 service, the DHCPv6 "
+                    + "service or both")
         }
         return configuration
     }
@@ -206,21 +215,13 @@ struct ConfigurationParser {
                 "the DHCPv4 service settings (listen, subnets, plugins…)", keys: Self.server4Keys)
         else { return nil }
         var server = DHCPv4Configuration()
-        var listenSources: [(DHCPv4Configuration.Listen, YAMLValue)] = []
-        if let field = map.optional("listen"),
-            let items = field.items("a list of {interface: eth0} or {address: 192.0.2.1}")
-        {
-            for item in items {
-                guard let listen = self.listen(item) else { continue }
-                if let previous = listenSources.first(where: { $0.0 == listen }) {
-                    item.report(
-                        .conflict, "the same listen entry as \(previous.1.path)\(lineNote(previous.1)); list each once")
-                } else {
-                    listenSources.append((listen, item))
-                }
+        let listenSources = map.optional("listen").map {
+            listenList($0, example: "{interface: eth0}", addressExample: "192.0.2.1") {
+                DHCPv4Configuration.Listen.interface($0)
+            } address: {
+                $0.ipv4().map { DHCPv4Configuration.Listen.address($0) }
             }
-            if items.isEmpty { field.invalid("at least one listen entry like {interface: eth0}") }
-        }
+        } ?? []
         if let value = map.optional("port")?.integer(1...65535, as: UInt16.self) { server.port = value }
         if let value = map.optional("client_port")?.integer(1...65535, as: UInt16.self) { server.clientPort = value }
         if let value = map.optional("identity")?.scalar("client-id or hw-address", { IdentityPolicy(rawValue: $0) }) {
@@ -255,14 +256,38 @@ struct ConfigurationParser {
         return server
     }
 
-    func listen(_ item: YAMLValue) -> DHCPv4Configuration.Listen? {
-        let expected = "a listen entry like {interface: eth0} or {address: 192.0.2.1}"
+    /// A `listen` list (server4 or server6): each entry once.
+    func listenList<Listen: Equatable>(
+        _ field: YAMLValue, example: String, addressExample: String, interface: (String) -> Listen,
+        address: (YAMLValue) -> Listen?
+    ) -> [(Listen, YAMLValue)] {
+        guard let items = field.items("a list of \(example) or {address: \(addressExample)}") else { return [] }
+        var sources: [(Listen, YAMLValue)] = []
+        for item in items {
+            guard let listen = listenEntry(item, example: example, addressExample: addressExample, interface: interface, address: address)
+            else { continue }
+            if let previous = sources.first(where: { $0.0 == listen }) {
+                item.report(.conflict, "the same listen entry as \(previous.1.path)\(lineNote(previous.1)); list each once")
+            } else {
+                sources.append((listen, item))
+            }
+        }
+        if items.isEmpty { field.invalid("at least one listen entry like \(example)") }
+        return sources
+    }
+
+    func listenEntry<Listen>(
+        _ item: YAMLValue, example: String, addressExample: String, interface: (String) -> Listen,
+        address: (YAMLValue) -> Listen?
+    ) -> Listen? {
+        let expected = "a listen entry like \(example) or {address: \(addressExample)}"
+        let interfaceExample = example.dropFirst("{interface: ".count).dropLast()
         guard let map = item.mapping(expected, keys: ["interface", "address"]) else { return nil }
         switch (map.optional("interface"), map.optional("address")) {
-        case (let interface?, nil):
-            return interface.scalar("an interface name like eth0", ValueSyntax.interfaceName).map { .interface($0) }
-        case (nil, let address?):
-            return address.ipv4().map { .address($0) }
+        case (let name?, nil):
+            return name.scalar("an interface name like \(interfaceExample)", ValueSyntax.interfaceName).map(interface)
+        case (nil, let field?):
+            return address(field)
         case (_?, _?):
             item.report(.conflict, "give either interface or address, not both; use two entries to listen on both")
         case (nil, nil):
@@ -624,15 +649,23 @@ struct ConfigurationParser {
     }
 
     func locatedOptions(_ located: YAMLValue) -> [(OptionConfiguration, YAMLValue)] {
-        guard let items = located.items("a list of options like {code: 252, text: \"http://wpad.example/wpad.dat\"}")
-        else { return [] }
-        var result: [(OptionConfiguration, YAMLValue)] = []
+        uniqueOptions(located, expected: "a list of options like {code: 252, text: \"http://wpad.example/wpad.dat\"}", code: \.code) {
+            option($0)
+        }
+    }
+
+    /// A list of options (v4 or v6), each code set once; a repeat is reported and left out.
+    func uniqueOptions<Option, Code: Hashable & CustomStringConvertible>(
+        _ located: YAMLValue, expected: String, code: (Option) -> Code, parse: (YAMLValue) -> Option?
+    ) -> [(Option, YAMLValue)] {
+        guard let items = located.items(expected) else { return [] }
+        var result: [(Option, YAMLValue)] = []
         for item in items {
-            guard let option = option(item) else { continue }
-            if let previous = result.first(where: { $0.0.code == option.code }) {
+            guard let option = parse(item) else { continue }
+            if let previous = result.first(where: { code($0.0) == code(option) }) {
                 item.report(
                     .conflict,
-                    "option \(option.code) is already set by \(previous.1.path)\(lineNote(previous.1)); "
+                    "option \(code(option)) is already set by \(previous.1.path)\(lineNote(previous.1)); "
                         + "set each code once"
                 )
                 continue
@@ -643,27 +676,11 @@ struct ConfigurationParser {
     }
 
     func option(_ item: YAMLValue) -> OptionConfiguration? {
-        let valueList = Self.optionValueKeys.joined(separator: ", ")
         guard
-            let map = item.mapping(
-                "an option like {code: 252, text: \"…\"} with one of \(valueList)",
-                keys: ["code"] + Self.optionValueKeys)
+            let (code, key, field) = optionEntry(
+                item, example: "{code: 252, text: \"…\"}", valueKeys: Self.optionValueKeys, codes: 0...255,
+                codeText: "1 to 254", reserved: Self.reservedOptionCodes)
         else { return nil }
-        let codeField = map.required("code", "the option code, 1 to 254")
-        var code = codeField?.integer(0...255, as: UInt8.self)
-        if let value = code, let reason = Self.reservedOptionCodes[value], let codeField {
-            codeField.report(.invalidValue, reason)
-            code = nil
-        }
-        let given = Self.optionValueKeys.filter(map.has)
-        guard given.count == 1, let key = given.first, let field = map.optional(key) else {
-            if given.isEmpty {
-                item.report(.missingKey, "missing the option's value: one of \(valueList)")
-            } else {
-                item.report(.conflict, "give exactly one value, found \(given.joined(separator: " and "))")
-            }
-            return nil
-        }
         let value: OptionConfiguration.Value?
         switch key {
         case "text":
@@ -691,9 +708,35 @@ struct ConfigurationParser {
         return OptionConfiguration(code: code, value: value)
     }
 
+    /// The common part of an option entry: its code (nil after reporting a bad or reserved one) and
+    /// its one value key. Nil when the value key is missing or repeated.
+    func optionEntry<Code: FixedWidthInteger>(
+        _ item: YAMLValue, example: String, valueKeys: [String], codes: ClosedRange<Code>, codeText: String,
+        reserved: [Code: String]
+    ) -> (code: Code?, key: String, field: YAMLValue)? {
+        let valueList = valueKeys.joined(separator: ", ")
+        guard let map = item.mapping("an option like \(example) with one of \(valueList)", keys: ["code"] + valueKeys)
+        else { return nil }
+        let codeField = map.required("code", "the option code, \(codeText)")
+        var code = codeField?.integer(codes, as: Code.self)
+        if let value = code, let reason = reserved[value], let codeField {
+            codeField.report(.invalidValue, reason)
+            code = nil
+        }
+        let given = valueKeys.filter(map.has)
+        guard given.count == 1, let key = given.first, let field = map.optional(key) else {
+            if given.isEmpty {
+                item.report(.missingKey, "missing the option's value: one of \(valueList)")
+            } else {
+                item.report(.conflict, "give exactly one value, found \(given.joined(separator: " and "))")
+            }
+            return nil
+        }
+        return (code, key, field)
+    }
+
     // MARK: plugins
 
-    static let pluginNames = PluginConfiguration.Name.allCases.map(\.rawValue)
 
     /// Where each plugin that takes no arguments reads its values from, for the hint when given some.
     static let pluginSources: [PluginConfiguration.Name: String] = [
@@ -732,22 +775,82 @@ struct ConfigurationParser {
 
     mutating func plugin(_ item: YAMLValue) -> PluginConfiguration? {
         let expected = "a plugin name like range, or a name with arguments like {static: static.yaml}"
-        let nameText: String
-        let nameMark: Mark?
-        var arguments: YAMLValue?
+        guard let (name, location, arguments) = pluginEntry(item, expected: expected, as: PluginConfiguration.Name.self)
+        else { return nil }
+        var plugin = PluginConfiguration(name: name, location: location)
+        switch name {
+        case .static:
+            guard let path = staticFileArgument(arguments, of: item, what: "the reservations file, like static: static.yaml")
+            else { return nil }
+            plugin.file = path
+        case .sleep:
+            guard let delay = sleepDelay(arguments, of: item) else { return nil }
+            plugin.delay = delay
+        case .option:
+            guard
+                let options = optionsArgument(
+                    arguments, of: item, example: "{code: 252, text: \"…\"}", parse: { options($0) })
+            else { return nil }
+            plugin.options = options
+        default:
+            guard noArguments(arguments, plugin: name.rawValue, source: Self.pluginSources[name]) else { return nil }
+        }
+        return plugin
+    }
+
+    /// The `option` plugin's list (at least one option).
+    func optionsArgument<Option>(
+        _ arguments: YAMLValue?, of item: YAMLValue, example: String, parse: (YAMLValue) -> [Option]
+    ) -> [Option]? {
+        guard let field = argument(arguments, key: "options", of: item, what: "the options to send, like option: [\(example)]")
+        else { return nil }
+        if case .sequence(let list) = field.node, list.isEmpty { field.invalid("at least one option") }
+        return parse(field)
+    }
+
+    /// A plugin that takes no arguments given some: reported, false.
+    func noArguments(_ arguments: YAMLValue?, plugin: String, source: String?) -> Bool {
+        guard let arguments, !arguments.isNull, !(arguments.isMapping && arguments.node.mapping?.count == 0) else {
+            return true
+        }
+        arguments.report(
+            .invalidValue, "plugin \(plugin) takes no arguments; it reads \(source ?? "its settings from the subnets")")
+        return false
+    }
+
+    /// A plugin list entry: its name (an unknown one is reported with the valid names), where it is
+    /// written (`file:line:column`), and its arguments (if any).
+    func pluginEntry<Name: RawRepresentable & CaseIterable>(_ item: YAMLValue, expected: String, as type: Name.Type)
+        -> (name: Name, location: String, arguments: YAMLValue?)? where Name.RawValue == String
+    {
+        guard let (nameText, nameMark, arguments) = pluginEntry(item, expected: expected) else { return nil }
+        guard let name = Name(rawValue: nameText) else {
+            let names = Name.allCases.map(\.rawValue)
+            let hint = KeySuggestion.closest(to: nameText, in: names).map { " (did you mean \"\($0)\"?)" } ?? ""
+            diagnostics.report(
+                .invalidValue, at: nameMark, path: item.path,
+                "unknown plugin \"\(nameText)\"\(hint); expected one of: \(names.joined(separator: ", "))")
+            return nil
+        }
+        return (name, "\(file):\(nameMark?.line ?? 0):\(nameMark?.column ?? 0)", arguments)
+    }
+
+    /// The `sleep` plugin's delay.
+    func sleepDelay(_ arguments: YAMLValue?, of item: YAMLValue) -> Duration? {
+        argument(arguments, key: "delay", of: item, what: "how long to delay each request, like sleep: 250ms")?.duration()
+    }
+
+    private func pluginEntry(_ item: YAMLValue, expected: String) -> (name: String, mark: Mark?, arguments: YAMLValue?)? {
         switch item.node {
         case .scalar where !item.isNull:
-            nameText = item.text ?? ""
-            nameMark = item.mark
+            return (item.text ?? "", item.mark, nil)
         case .mapping(let mapping) where mapping.count == 1:
             guard let (keyNode, value) = mapping.first.map({ ($0.key, $0.value) }), case .scalar(let key) = keyNode
             else {
                 item.invalid(expected)
                 return nil
             }
-            nameText = key.string
-            nameMark = keyNode.mark
-            arguments = item.child(key.string, value)
+            return (key.string, keyNode.mark, item.child(key.string, value))
         case .mapping(let mapping):
             let keys = mapping.keys.compactMap(\.string).joined(separator: ", ")
             item.report(
@@ -760,58 +863,23 @@ struct ConfigurationParser {
             item.invalid(expected)
             return nil
         }
-        guard let name = PluginConfiguration.Name(rawValue: nameText) else {
-            let hint =
-                KeySuggestion.closest(to: nameText, in: Self.pluginNames).map { " (did you mean \"\($0)\"?)" } ?? ""
-            diagnostics.report(
-                .invalidValue, at: nameMark, path: item.path,
-                "unknown plugin \"\(nameText)\"\(hint); expected one of: \(Self.pluginNames.joined(separator: ", "))")
-            return nil
-        }
-        var plugin = PluginConfiguration(
-            name: name, location: "\(file):\(nameMark?.line ?? 0):\(nameMark?.column ?? 0)")
-        switch name {
-        case .static:
-            guard
-                let field = argument(
-                    arguments, key: "file", of: item, what: "the reservations file, like static: static.yaml"),
-                let path = field.scalar("a reservations file path like static.yaml", { $0.isEmpty ? nil : $0 })
-            else { return nil }
-            plugin.file = ConfigurationFiles.resolve(path, against: directory)
-            staticFiles.append(
-                .init(
-                    path: plugin.file ?? path, displayPath: Self.display(path, nextTo: file), line: field.mark?.line,
-                    column: field.mark?.column, fieldPath: field.path))
-        case .sleep:
-            guard
-                let field = argument(
-                    arguments, key: "delay", of: item, what: "how long to delay each request, like sleep: 250ms"),
-                let delay = field.duration()
-            else { return nil }
-            plugin.delay = delay
-        case .option:
-            guard
-                let field = argument(
-                    arguments, key: "options", of: item,
-                    what: "the options to send, like option: [{code: 252, text: \"…\"}]")
-            else { return nil }
-            plugin.options = options(field)
-            if case .sequence(let list) = field.node, list.isEmpty { field.invalid("at least one option") }
-        default:
-            if let arguments, !arguments.isNull, !(arguments.isMapping && arguments.node.mapping?.count == 0) {
-                arguments.report(
-                    .invalidValue,
-                    "plugin \(name.rawValue) takes no arguments; "
-                        + "it reads \(Self.pluginSources[name] ?? "its settings from the subnets")"
-                )
-                return nil
-            }
-        }
-        return plugin
+    }
+
+    /// A reservations file argument (`static`, `static6`), resolved, and remembered for `check-config`.
+    mutating func staticFileArgument(_ arguments: YAMLValue?, of item: YAMLValue, what: String) -> String? {
+        guard let field = argument(arguments, key: "file", of: item, what: what),
+            let path = field.scalar("a reservations file path like static.yaml", { $0.isEmpty ? nil : $0 })
+        else { return nil }
+        let resolved = ConfigurationFiles.resolve(path, against: directory)
+        staticFiles.append(
+            .init(
+                path: resolved, displayPath: Self.display(path, nextTo: file), line: field.mark?.line,
+                column: field.mark?.column, fieldPath: field.path))
+        return resolved
     }
 
     /// A plugin's main argument: written directly (`static: static.yaml`) or as a mapping (`static: {file: …}`).
-    private func argument(_ arguments: YAMLValue?, key: String, of item: YAMLValue, what: String) -> YAMLValue? {
+    func argument(_ arguments: YAMLValue?, key: String, of item: YAMLValue, what: String) -> YAMLValue? {
         guard let arguments, !arguments.isNull else {
             item.report(.missingKey, "missing key \"\(key)\": \(what)")
             return nil

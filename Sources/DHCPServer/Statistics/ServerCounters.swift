@@ -7,6 +7,9 @@ public final class ServerCounters: Sendable {
         case received, malformed, ignored, noSubnet, dropped, storeFailures
         case discover, request, decline, release, inform
         case offer, ack, nak
+        /// DHCPv6 messages (REQUEST, DECLINE and RELEASE share the DHCPv4 counters above).
+        case solicit, confirm, renew, rebind, informationRequest
+        case advertise, reply
         case sent, sendFailures
     }
 

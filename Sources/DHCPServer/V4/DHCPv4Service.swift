@@ -94,23 +94,14 @@ public struct DHCPv4Service: Sendable {
             link: selector.link(of: subnet), serverID: serverID, now: clock.now(),
             leaseTime: subnet.leaseTime ?? Self.defaultLeaseTime)
 
-        do {
-            chain: for plugin in plugins {
-                switch try await plugin.handle(&context) {
-                case .continue: continue
-                case .stop: break chain
-                case .drop:
-                    counters.bump(.dropped)
-                    log.debug("dropped by \(plugin.name)", metadata: ["dhcp.note": "\(context.note ?? "")"])
-                    return nil
-                }
-            }
-        } catch {
-            // The store could not record the lease: answer nothing rather than hand out an
-            // address that is not stored (DESIGN.md §3 invariant 2). The client will retry.
-            counters.bump(.storeFailures)
-            log.error("request not answered: \(error)", metadata: describe())
+        switch await PluginChainRunner.run(plugins.map(\.name), counters: counters, log: log, metadata: describe, step: { index in
+            try await plugins[index].handle(&context)
+        }) {
+        case .finished: break
+        case .dropped(let name):
+            log.debug("dropped by \(name)", metadata: ["dhcp.note": "\(context.note ?? "")"])
             return nil
+        case .failed: return nil
         }
         if !context.handled {
             switch context.messageType {

@@ -25,16 +25,33 @@ struct CheckConfigCommand: ParsableCommand {
         print("\(file): OK (\(Self.summary(checked)))")
     }
 
-    /// "2 subnets, 3 pools, 4 reservations, plugins: server_id, range"
+    /// "2 subnets, 3 pools, 4 reservations, plugins: server_id, range", and for server6
+    /// "server6: 1 subnet, 2 pools, 1 prefix pool, plugins: server_id, range6"; both joined by "; ".
     static func summary(_ checked: CheckedConfiguration) -> String {
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-        let server = checked.configuration.server4
-        let subnets = server?.subnets ?? []
-        var parts = [count(subnets.count, "subnet"), count(subnets.reduce(0) { $0 + $1.pools.count }, "pool")]
-        if server?.plugins.contains(where: { $0.name == .static }) == true {
-            parts.append(count(checked.reservations.values.reduce(0) { $0 + $1.count }, "reservation"))
+        func reservations(_ files: [String?]) -> String {
+            count(files.compactMap { $0.flatMap { checked.reservations[$0]?.count } }.reduce(0, +), "reservation")
         }
-        parts.append("plugins: " + (server?.plugins.map(\.name.rawValue).joined(separator: ", ") ?? "none"))
-        return parts.joined(separator: ", ")
+        var sections: [String] = []
+        if let server = checked.configuration.server4 {
+            var parts = [count(server.subnets.count, "subnet"), count(server.subnets.reduce(0) { $0 + $1.pools.count }, "pool")]
+            let files = server.plugins.filter { $0.name == .static }.map(\.file)
+            if !files.isEmpty { parts.append(reservations(files)) }
+            parts.append("plugins: " + server.plugins.map(\.name.rawValue).joined(separator: ", "))
+            sections.append(parts.joined(separator: ", "))
+        }
+        if let server = checked.configuration.server6 {
+            let subnets = server.subnets
+            var parts = [
+                count(subnets.count, "subnet"),
+                count(subnets.reduce(0) { $0 + $1.pools.count + $1.temporaryPools.count }, "pool"),
+                count(subnets.reduce(0) { $0 + $1.prefixPools.count }, "prefix pool"),
+            ]
+            let files = server.plugins.filter { $0.name == .static6 }.map(\.file)
+            if !files.isEmpty { parts.append(reservations(files)) }
+            parts.append("plugins: " + server.plugins.map(\.name.rawValue).joined(separator: ", "))
+            sections.append("server6: " + parts.joined(separator: ", "))
+        }
+        return sections.joined(separator: "; ")
     }
 }

@@ -80,7 +80,7 @@ struct ConfigurationErrorTests {
     @Test func missingRequiredKeys() {
         #expect(
             configurationProblems("store: {provider: memory}\n") == [
-                #"lessor.yaml:1:1: missing key "server4": the DHCPv4 service (listen, subnets, plugins)"#
+                #"lessor.yaml:1:1: missing key "server4" or "server6": nothing to serve; add the DHCPv4 service, the DHCPv6 service or both"#
             ])
         let yaml = """
             server4:
@@ -303,7 +303,7 @@ struct ConfigurationErrorTests {
     @Test func wrongShapes() {
         #expect(
             configurationProblems("- server4\n") == [
-                #"lessor.yaml:1:1: expected a mapping with server4 (and optionally store and log_level), got a list"#
+                #"lessor.yaml:1:1: expected a mapping with server4 and/or server6 (and optionally store, control and log_level), got a list"#
             ])
         #expect(
             configurationProblems("server4: [1]\n") == [
@@ -328,11 +328,11 @@ struct ConfigurationErrorTests {
             ])
         #expect(
             configurationProblems("") == [
-                "lessor.yaml: the file is empty; expected a mapping with server4 (and optionally store and log_level)"
+                "lessor.yaml: the file is empty; expected a mapping with server4 and/or server6 (and optionally store, control and log_level)"
             ])
         #expect(
             configurationProblems("# only a comment\n") == [
-                "lessor.yaml: the file is empty; expected a mapping with server4 (and optionally store and log_level)"
+                "lessor.yaml: the file is empty; expected a mapping with server4 and/or server6 (and optionally store, control and log_level)"
             ])
     }
 

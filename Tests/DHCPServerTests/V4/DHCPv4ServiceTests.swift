@@ -174,17 +174,11 @@ struct DHCPv4ServiceTests {
     }
 
     @Test func aStoreThatFailsMeansNoReplyNotAnUnrecordedAddress() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lessor-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        var sqlite: SQLiteLeaseStore?
-        let h = try await H.make { options in
-            let store = try SQLiteLeaseStore(.init(path: path, options: options))
-            sqlite = store
-            return store
-        }
+        let sqlite = TemporarySQLite()
+        let h = try await H.make(makeStore: sqlite.make)
         #expect(try await h.acquire(mac: 1) != nil)
         // The database goes away under the server (here: closed; in life a dead disk).
-        await sqlite?.close()
+        await sqlite.store?.close()
         #expect(try await h.send(H.message(.discover, mac: 2)) == nil)
         #expect(try await h.send(H.message(.request, mac: 3, requested: IPv4Address(192, 0, 2, 101))) == nil)
         #expect(h.service.counters[.storeFailures] == 2)

@@ -10,26 +10,64 @@ import Logging
 actor ReservationTable {
     let path: String
     /// Reservations must fall in one of these (checked at start, on SIGHUP and on file changes).
-    private let subnets: [SubnetConfiguration]
+    private let subnets: [SubnetConfiguration]?
     private let logger: Logger
     private var byHardware: [HardwareAddress: Reservation] = [:]
     private var byClientID: [[UInt8]: Reservation] = [:]
     private(set) var addresses: Set<IPv4Address> = []
+    /// DHCPv6 reservations (`static6`): by DUID, and by MAC (RFC 6939 or the DUID's link-layer part).
+    private var v6ByDUID: [DUID: Reservation] = [:]
+    private var v6ByHardware: [HardwareAddress: Reservation] = [:]
+    private(set) var addresses6: Set<IPv6Address> = []
+    private var onChange6: (@Sendable (Set<IPv6Address>) async -> Void)?
     private var loadedModification: Date?
     private var lastCheck: ContinuousClock.Instant?
     /// Called with the reserved addresses whenever they change (the pools exclude them).
     private var onChange: (@Sendable (Set<IPv4Address>) async -> Void)?
 
-    init(path: String, subnets: [SubnetConfiguration], logger: Logger) throws(ConfigurationError) {
+    /// - Parameter subnets: the DHCPv4 subnets IPv4 reservations must fall in; nil checks none (`static6`).
+    init(path: String, subnets: [SubnetConfiguration]?, logger: Logger) throws(ConfigurationError) {
         self.path = path
         self.subnets = subnets
         self.logger = logger
         let reservations = try ReservationsFile.load(path: path, subnets: subnets)
         loadedModification = Self.modification(path)
         (byHardware, byClientID, addresses) = Self.index(reservations)
+        (v6ByDUID, v6ByHardware, addresses6) = Self.index6(reservations)
     }
 
     func setOnChange(_ handler: @escaping @Sendable (Set<IPv4Address>) async -> Void) { onChange = handler }
+    func setOnChange6(_ handler: @escaping @Sendable (Set<IPv6Address>) async -> Void) { onChange6 = handler }
+
+    /// The IPv6 reservation of a DHCPv6 client: by DUID first, then by MAC.
+    func reservation6(duid: DUID?, mac: HardwareAddress?) async -> Reservation? {
+        await reloadIfChanged()
+        if let duid, let reservation = v6ByDUID[duid] { return reservation }
+        return mac.flatMap { v6ByHardware[$0] }
+    }
+
+    private func index(_ reservations: [Reservation]) {
+        (byHardware, byClientID, addresses) = Self.index(reservations)
+        (v6ByDUID, v6ByHardware, addresses6) = Self.index6(reservations)
+    }
+
+    private static func index6(_ reservations: [Reservation])
+        -> ([DUID: Reservation], [HardwareAddress: Reservation], Set<IPv6Address>)
+    {
+        var byDUID: [DUID: Reservation] = [:]
+        var byHardware: [HardwareAddress: Reservation] = [:]
+        var addresses = Set<IPv6Address>()
+        for reservation in reservations {
+            guard case .v6(let address) = reservation.address else { continue }
+            addresses.insert(address)
+            switch reservation.match {
+            case .duid(let duid): byDUID[duid] = reservation
+            case .hardwareAddress(let mac): byHardware[mac] = reservation
+            case .clientID: break
+            }
+        }
+        return (byDUID, byHardware, addresses)
+    }
 
     func reservation(chaddr: HardwareAddress, clientID: [UInt8]?) async -> Reservation? {
         await reloadIfChanged()
@@ -52,9 +90,10 @@ actor ReservationTable {
         loadedModification = modification
         do {
             let reservations = try ReservationsFile.load(path: path, subnets: subnets)
-            (byHardware, byClientID, addresses) = Self.index(reservations)
+            index(reservations)
             logger.info("reloaded reservations", metadata: ["file": "\(path)", "count": "\(reservations.count)"])
             await onChange?(addresses)
+            await onChange6?(addresses6)
         } catch {
             logger.error("reservations file has errors; keeping the previous reservations: \(error)", metadata: ["file": "\(path)"])
         }
