@@ -225,6 +225,9 @@ final class Lab: Sendable {
     var serverLog: String { (try? String(contentsOfFile: serverLogPath, encoding: .utf8)) ?? "" }
     var serverIsRunning: Bool { server.withLock { $0?.isRunning } ?? false }
 
+    /// Sends `signal` to `lessor serve` (SIGHUP: reload).
+    func signalServer(_ signal: Int32) { server.withLock { $0 }?.signal(signal) }
+
     /// SIGTERM (graceful shutdown); the exit status.
     func stopServer() async -> Int32? {
         guard let child = server.withLock({ $0 }) else { return nil }

@@ -25,7 +25,9 @@ enum V6Flow {
 
     /// Starts the client and waits for its lease: the address on eth0 (IA_NA, checked to be in
     /// the pool) or the delegated prefix "P/56" it reported (IA_PD, checked to be in the prefix pool).
-    static func acquire(_ client: DHCPClient, lab: Lab) async throws -> String {
+    static func acquire(
+        _ client: DHCPClient, lab: Lab, pool: (first: IPv6Address, last: IPv6Address) = V6Flow.pool
+    ) async throws -> String {
         try await client.start()
         try await client.waitBound()
         if client.kind == .dhclient6pd {
