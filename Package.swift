@@ -125,7 +125,8 @@ let package = Package(
             resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(
             name: "DashboardTerminalTests", dependencies: ["DashboardTerminal", "Dashboard", "CNCurses"], swiftSettings: strict),
-        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "DHCPWire", "LeaseStore"], swiftSettings: strict),
+        .testTarget(
+            name: "AllocationTests", dependencies: ["Allocation", "DHCPWire", "LeaseStore", "LeaseStoreSQLite"], swiftSettings: strict),
         .testTarget(
             name: "LeaseStoreTests",
             dependencies: ["LeaseStore", "LeaseStoreConformance", "DHCPWire"],

@@ -95,14 +95,7 @@ public actor IPv4Allocator {
     }
 
     /// Keeps the local view in step with committed changes (run for the server's lifetime).
-    public func follow(_ changes: LeaseChangeStream) async {
-        for await event in changes {
-            switch event {
-            case .change(let change): apply(change)
-            case .overflow: try? await rebuild()
-            }
-        }
-    }
+    public func follow(_ changes: LeaseChangeStream) async { await followChanges(changes) }
 
     /// Replaces the set of addresses pools must not hand out (reservations changed).
     public func setExcluded(_ addresses: Set<IPv4Address>) async {

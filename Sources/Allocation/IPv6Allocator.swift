@@ -68,7 +68,11 @@ public actor IPv6Allocator {
     private let poolOrder: [String]
     private var view: PoolSet6
     /// Resources pools must never hand out (reservations, server addresses).
-    private var excluded: Set<LeaseResource>
+    private var excluded: Set<LeaseResource> {
+        didSet { excludedPrefixes = Self.prefixes(in: excluded) }
+    }
+    /// The prefixes among them: a delegated prefix overlapping one is excluded too.
+    private var excludedPrefixes: [IPv6Prefix] = []
 
     private struct IAKey: Hashable {
         var client: ClientID
@@ -90,6 +94,7 @@ public actor IPv6Allocator {
         self.kind = kind
         self.store = store
         self.excluded = excluded
+        excludedPrefixes = Self.prefixes(in: excluded)
         var table: [String: PoolSpec] = [:]
         var order: [String] = []
         for spec in pools where table[spec.name] == nil {
@@ -113,25 +118,19 @@ public actor IPv6Allocator {
 
     // MARK: Keeping the view current
 
-    /// Reads every lease in the store and marks the resources they hold as taken.
+    /// Reads every lease in the store and marks the resources they hold as taken. The view is
+    /// reset before the read, so what this allocator commits meanwhile stays marked.
     public func rebuild() async throws {
         let kinds: Set<LeaseKind> = kind == .prefixes ? [.iaPD] : [.iaNA, .iaTA]
-        let records = try await store.all(matching: LeaseFilter(kinds: kinds))
         resetPools()
+        let records = try await store.all(matching: LeaseFilter(kinds: kinds))
         for record in records {
             for resource in record.lease.resources { markTaken(resource) }
         }
     }
 
     /// Keeps the local view in step with committed changes (run for the server's lifetime).
-    public func follow(_ changes: LeaseChangeStream) async {
-        for await event in changes {
-            switch event {
-            case .change(let change): apply(change)
-            case .overflow: try? await rebuild()
-            }
-        }
-    }
+    public func follow(_ changes: LeaseChangeStream) async { await followChanges(changes) }
 
     public func apply(_ change: LeaseChange) {
         let before = Set(change.previous?.resources ?? [])
@@ -207,11 +206,14 @@ public actor IPv6Allocator {
         sweepOffers(now: now)
         let requests = unique(ias)
         let owner = owner
-        // Taken in the local view by this call: what is not committed in the end goes back.
+        // Taken in the local view by this call: what is not committed in the end goes back,
+        // except what the store said other clients hold.
         var picked: Set<LeaseResource> = []
+        var heldElsewhere: Set<LeaseResource> = []
         let result: TransactResult<Plan>
         do {
             result = try await store.transact(client, writer: owner) { tx -> Plan in
+                heldElsewhere = tx.unavailable
                 for resource in tx.unavailable {
                     markTaken(resource)
                     picked.remove(resource)  // held by another client: stays taken
@@ -256,7 +258,7 @@ public actor IPv6Allocator {
         for resource in picked.union(plan.replaced) where !held.contains(resource) { markFree(resource) }
         for ia in requests {
             guard case .granted = plan.outcomes[ia.iaid] else { continue }
-            dropOffer(IAKey(client: client, iaid: ia.iaid), keeping: held)
+            dropOffer(IAKey(client: client, iaid: ia.iaid), keeping: held.union(heldElsewhere))
         }
         return plan.outcomes
     }
@@ -427,7 +429,7 @@ public actor IPv6Allocator {
     private func reusable(_ lease: Lease, in pools: [String], unavailable: Set<LeaseResource>, now: Date) -> Bool {
         guard lease.owner == owner, lease.state != .declined, lease.state != .offered else { return false }
         if kind == .temporary, lease.state != .active || lease.expiresAt <= now { return false }
-        return lease.resources.allSatisfy { contains($0, in: pools) && !excluded.contains($0) && !unavailable.contains($0) }
+        return lease.resources.allSatisfy { contains($0, in: pools) && !isExcluded($0) && !unavailable.contains($0) }
     }
 
     /// The resource for a new lease of `key`: its held advertisement, else a free hint (never
@@ -436,7 +438,8 @@ public actor IPv6Allocator {
     private func choose(
         _ key: IAKey, _ ia: IARequest, pools: [String], unavailable: Set<LeaseResource>, picked: inout Set<LeaseResource>
     ) -> LeaseResource? {
-        if let offer = offers[key], offer.resources.allSatisfy({ contains($0, in: pools) && !unavailable.contains($0) }),
+        if let offer = offers[key],
+            offer.resources.allSatisfy({ contains($0, in: pools) && !isExcluded($0) && !unavailable.contains($0) }),
             let resource = offer.resources.first
         {
             return resource
@@ -464,14 +467,14 @@ public actor IPv6Allocator {
     ) -> [LeaseResource]? {
         let hints = ia.hints.filter { leaseKind.accepts($0) && view.isDelegable($0) }
         guard !hints.isEmpty,
-            hints.allSatisfy({ contains($0, in: pools) && !excluded.contains($0) && !unavailable.contains($0) && (picked.contains($0) || !view.isTaken($0)) })
+            hints.allSatisfy({ contains($0, in: pools) && !isExcluded($0) && !unavailable.contains($0) && (picked.contains($0) || !view.isTaken($0)) })
         else { return nil }
         for hint in hints where takeIfFree(hint, in: pools) { picked.insert(hint) }
         return hints
     }
 
     private func takeIfFree(_ resource: LeaseResource, in pools: [String]) -> Bool {
-        view.isDelegable(resource) && view.contains(resource, in: pools) && !excluded.contains(resource) && view.take(resource)
+        view.isDelegable(resource) && view.contains(resource, in: pools) && !isExcluded(resource) && view.take(resource)
     }
 
     private func newLease(_ iaid: UInt32, _ resources: [LeaseResource], state: LeaseState, now: Date, hostname: String?) -> Lease {
@@ -548,8 +551,19 @@ public actor IPv6Allocator {
     private func markTaken(_ resource: LeaseResource) { view.take(resource) }
 
     private func markFree(_ resource: LeaseResource) {
-        guard !excluded.contains(resource), !quarantining.contains(resource), !offered.contains(resource) else { return }
+        guard !isExcluded(resource), !quarantining.contains(resource), !offered.contains(resource) else { return }
         view.free(resource)
+    }
+
+    private static func prefixes(in resources: Set<LeaseResource>) -> [IPv6Prefix] {
+        resources.compactMap { if case .prefix(let prefix) = $0 { prefix } else { nil } }
+    }
+
+    /// Excluded itself, or (a prefix) overlapping an excluded prefix.
+    private func isExcluded(_ resource: LeaseResource) -> Bool {
+        if excluded.contains(resource) { return true }
+        guard case .prefix(let prefix) = resource else { return false }
+        return excludedPrefixes.contains { $0.contains(prefix.address) || prefix.contains($0.address) }
     }
 }
 

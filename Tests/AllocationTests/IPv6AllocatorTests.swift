@@ -57,13 +57,13 @@ struct IPv6AllocatorTests {
             #expect(lease.expiresAt == clock.now() + 600)
             #expect(lease.elements.first?.preferredUntil == clock.now() + 300)
             #expect(lease.elements.first?.validUntil == clock.now() + 600)
-            #expect(try await store.read(client(n)).first?.resources == lease.resources, "stored")
+            #expect(await store.read(client(n)).first?.resources == lease.resources, "stored")
             held[n] = lease.resources.first
         }
         #expect(Set(held.values).count == 4)
         #expect(try await commit(allocator, 5) == .unavailable)
         #expect(try await allocator.release(client(2), iaids: [1, 7]) == [1: true, 7: false])
-        #expect(try await store.read(client(2)).isEmpty)
+        #expect(await store.read(client(2)).isEmpty)
         #expect(granted(try await commit(allocator, 5)) == held[2])
         #expect(try await commit(allocator, 6) == .unavailable)
     }
@@ -127,6 +127,18 @@ struct IPv6AllocatorTests {
         #expect(await !allocator.onLink([third, outside], pools: ["p"]))
     }
 
+    @Test func excludedAddressesAreNeverHandedOut() async throws {
+        let server = LeaseResource.ipv6(Self.address("2001:db8::10"))
+        let allocator = V6(owner: "range6", kind: .addresses, store: store(), pools: [Self.range(size: 2)], excluded: [server])
+        let now = clock.now()
+        let offer = try await allocator.advertise(client(1), ias: [.init(iaid: 1, hints: [server])], pools: ["p"], now: now, holdUntil: now + 30, hostname: nil)
+        #expect(granted(try #require(offer[1])) == .ipv6(Self.address("2001:db8::11")))
+        #expect(granted(try await commit(allocator, 1, hints: [server])) == .ipv6(Self.address("2001:db8::11")))
+        #expect(try await commit(allocator, 2, hints: [server]) == .unavailable)
+        let rebind = try await allocator.renew(client(3), ias: [.init(iaid: 1, hints: [server])], pools: ["p"], now: now, rebind: true)
+        #expect(rebind == [1: .noBinding])
+    }
+
     @Test func temporaryAddressesAreRandomNeverTheHintAndNotExtended() async throws {
         let pool = V6.PoolSpec(name: "big", space: Self.slash64.space, preferred: .seconds(100), valid: .seconds(200))
         let allocator = V6(owner: "privacy", kind: .temporary, store: store(), pools: [pool])
@@ -170,6 +182,11 @@ struct IPv6AllocatorTests {
         #expect(try await commit(allocator, 5, hints: [.prefix(excluded)], pools: ["pd"]) == .unavailable, "not even when asked for")
         let usage = try #require(await allocator.usage(now: clock.now())["pd"])
         #expect(usage == PoolUsage(size: 4, free: 0, offered: 0))
+        // CONFIRM: anything inside the pool's prefix is on link, whatever its length.
+        #expect(await allocator.onLink([.prefix(Self.prefix("2001:db8:0:8::/61")), .prefix(Self.prefix("2001:db8::/60"))], pools: ["pd"]))
+        #expect(await !allocator.onLink([.prefix(Self.prefix("2001:db8::/59"))], pools: ["pd"]))
+        #expect(await !allocator.onLink([.prefix(Self.prefix("2001:db8:0:10::/62"))], pools: ["pd"]))
+        #expect(await !allocator.onLink([.ipv6(Self.address("2001:db8::1"))], pools: ["pd"]))
     }
 
     @Test func aHintedPrefixIsDelegatedWhenFree() async throws {
@@ -184,6 +201,26 @@ struct IPv6AllocatorTests {
         guard case .prefix(let delegated) = other else { Issue.record("\(other)"); return }
         #expect(delegated.length == 56)
         #expect(await allocator.usage(now: clock.now())["pd"] == PoolUsage(size: 65_536, free: 65_534, offered: 0))
+    }
+
+    @Test func aReservedPrefixOfAnotherLengthKeepsItsDelegatedPrefixOut() async throws {
+        // /62 into /64: 4 prefixes; static6 reserves a /68 inside the second one.
+        let pool = V6.PoolSpec(
+            name: "pd", space: .prefixes(Self.prefix("2001:db8:0:4::/62"), delegatedLength: 64, excluded: []),
+            preferred: .seconds(300), valid: .seconds(600))
+        let reservation = LeaseResource.prefix(Self.prefix("2001:db8:0:5:1000::/68"))
+        let covering = LeaseResource.prefix(Self.prefix("2001:db8:0:5::/64"))
+        let allocator = V6(owner: "prefix", kind: .prefixes, store: store(), pools: [pool], excluded: [reservation])
+        var got = Set<LeaseResource>()
+        for n in 1...3 {
+            let resource = try #require(granted(try await commit(allocator, n, hints: [covering], pools: ["pd"])))
+            got.insert(resource)
+        }
+        #expect(got.count == 3)
+        #expect(!got.contains(covering), "overlaps the reservation: never delegated, not even when asked for")
+        #expect(try await commit(allocator, 5, pools: ["pd"]) == .unavailable)
+        await allocator.setExcluded([])
+        #expect(granted(try await commit(allocator, 5, pools: ["pd"])) == covering)
     }
 
     @Test func anAdvertisementHoldsItsAddressUntilTheHoldEnds() async throws {
@@ -246,7 +283,7 @@ struct IPv6AllocatorTests {
         #expect(lease.resources == [held])
         #expect(lease.expiresAt == clock.now() + 600)
         #expect(lease.elements.first?.preferredUntil == clock.now() + 300)
-        #expect(try await store.read(client(1)).first?.expiresAt == clock.now() + 600, "stored")
+        #expect(await store.read(client(1)).first?.expiresAt == clock.now() + 600, "stored")
         #expect(renewed[2] == .noBinding)
         // The client moved to the link of pool q.
         let moved = try await allocator.renew(client(1), ias: [.init(iaid: 1)], pools: ["q"], now: clock.now(), rebind: true)
@@ -255,7 +292,7 @@ struct IPv6AllocatorTests {
         let free = LeaseResource.ipv6(Self.address("2001:db8::1a"))
         let rebound = try await allocator.renew(client(2), ias: [.init(iaid: 5, hints: [free])], pools: ["p"], now: clock.now(), rebind: true)
         #expect(granted(try #require(rebound[5])) == free)
-        #expect(try await store.holder(of: free)?.client == client(2))
+        #expect(await store.holder(of: free)?.client == client(2))
         let taken = try await allocator.renew(client(3), ias: [.init(iaid: 5, hints: [free])], pools: ["p"], now: clock.now(), rebind: true)
         #expect(taken == [5: .noBinding], "held by client 2")
         let elsewhere = LeaseResource.ipv6(Self.address("2001:db8:77::1"))
@@ -265,6 +302,19 @@ struct IPv6AllocatorTests {
         #expect(renewUnknown == [7: .noBinding], "RENEW never creates")
     }
 
+    @Test func aRenewReactivatesALeaseReclaimedButStillHeldForTheClient() async throws {
+        let store = store(hold: .seconds(3600))
+        let allocator = V6(owner: "range6", kind: .addresses, store: store, pools: [Self.range(size: 4)])
+        let held = try #require(granted(try await commit(allocator, 1)))
+        clock.advance(by: .seconds(601))
+        _ = try await store.reclaimExpired(limit: 10, timeBudget: .seconds(1))
+        #expect(await store.read(client(1)).first?.state == .expired)
+        let renewed = try await allocator.renew(client(1), ias: [.init(iaid: 1)], pools: ["p"], now: clock.now(), rebind: false)
+        guard case .granted(let lease) = renewed[1] else { Issue.record("\(renewed)"); return }
+        #expect(lease.resources == [held] && lease.state == .active && lease.expiresAt == clock.now() + 600)
+        #expect(await store.read(client(1)).first?.state == .active)
+    }
+
     @Test func aDeclinedAddressIsQuarantined() async throws {
         let store = store()
         let allocator = V6(owner: "range6", kind: .addresses, store: store, pools: [Self.range(size: 1)])
@@ -272,8 +322,8 @@ struct IPv6AllocatorTests {
         guard case .ipv6(let address) = try #require(granted(try await commit(allocator, 1))) else { Issue.record("no address"); return }
         let until = clock.now() + 1000
         #expect(try await allocator.decline(client(1), addresses: [address], until: until) == 1)
-        #expect(try await store.read(client(1)).isEmpty, "the lease had nothing else: gone")
-        let quarantine = try #require(try await store.holder(of: .ipv6(address)))
+        #expect(await store.read(client(1)).isEmpty, "the lease had nothing else: gone")
+        let quarantine = try #require(await store.holder(of: .ipv6(address)))
         #expect(quarantine.client == V6.quarantineHolder(for: address))
         #expect(quarantine.lease.state == .declined && quarantine.lease.expiresAt == until)
         #expect(try await commit(allocator, 2) == .unavailable)
@@ -312,7 +362,46 @@ struct IPv6AllocatorTests {
         #expect(try await commit(allocator, 2) == .unavailable)
         // Its IA belongs to static6: range6 leaves it alone.
         #expect(try await commit(allocator, 50) == .unavailable)
-        #expect(try await store.read(client(50)).map(\.owner) == ["static6"])
+        #expect(await store.read(client(50)).map(\.owner) == ["static6"])
+    }
+
+    @Test func followKeepsTheViewInStepWithTheStore() async throws {
+        let store = store()
+        let allocator = V6(owner: "range6", kind: .addresses, store: store, pools: [Self.range(size: 3)])
+        let changes = store.changes()  // subscribed before the writes below
+        let following = Task { await allocator.follow(changes) }
+        defer { following.cancel() }
+        // Another server (same owner, unaware allocator) commits twice on the shared store.
+        let elsewhere = V6(owner: "range6", kind: .addresses, store: store, pools: [Self.range(size: 3)])
+        for n in 1...2 { _ = try await commit(elsewhere, n) }
+        var usage = await allocator.usage(now: clock.now())["p"]
+        for _ in 0..<500 where usage?.free != 1 {
+            try await Task.sleep(for: .milliseconds(10))
+            usage = await allocator.usage(now: clock.now())["p"]
+        }
+        #expect(usage == PoolUsage(size: 3, free: 1, offered: 0))
+        _ = try await elsewhere.release(client(1), iaids: [1])
+        for _ in 0..<500 where usage?.free != 2 {
+            try await Task.sleep(for: .milliseconds(10))
+            usage = await allocator.usage(now: clock.now())["p"]
+        }
+        #expect(usage == PoolUsage(size: 3, free: 2, offered: 0))
+    }
+
+    @Test func anAdvertisedAddressTakenElsewhereIsNotFreedByTheCommit() async throws {
+        let store = store()
+        let allocator = V6(owner: "range6", kind: .addresses, store: store, pools: [Self.range(size: 3)])
+        let now = clock.now()
+        let offer = try await allocator.advertise(client(1), ias: [.init(iaid: 1)], pools: ["p"], now: now, holdUntil: now + 30, hostname: nil)
+        let proposal = try #require(offer[1])
+        let advertised = try #require(granted(proposal))
+        // Another server gives the advertised address to client 2 meanwhile.
+        let elsewhere = V6(owner: "range6", kind: .addresses, store: store, pools: [Self.range(size: 3)])
+        #expect(granted(try await commit(elsewhere, 2, hints: [advertised])) == advertised)
+        let got = try #require(granted(try await commit(allocator, 1)))
+        #expect(got != advertised)
+        // Our view still counts the advertised address as taken: only one is left.
+        #expect(await allocator.usage(now: now)["p"] == PoolUsage(size: 3, free: 1, offered: 0))
     }
 
     @Test func twoConcurrentCommitsForOneAddressGiveItToExactlyOneClient() async throws {
