@@ -189,6 +189,7 @@ struct UDPv6TransportTests {
             try await exchange(lab: lab)
         } catch {
             _ = try? await TestLab.run("down", lab, directory)
+            try? FileManager.default.removeItem(atPath: directory)
             throw error
         }
         try await TestLab.run("down", lab, directory)
