@@ -16,8 +16,10 @@ packages=(
     python3          # scripts/it/malformed.py (standard library only)
     isc-dhcp-client  # dhclient
     dhcpcd-base      # dhcpcd
+    wide-dhcpv6-client  # dhcp6c (its init script never runs: policy-rc.d below)
     udhcpc           # busybox udhcpc
     kea-admin        # perfdhcp (not a server, but it pulls Kea's libraries: policy-rc.d below)
+    kea-dhcp6-server # the lab's reference DHCPv6 server (lab.sh kea6); never started by the package
 )
 
 missing=()
@@ -46,5 +48,11 @@ fi
 restore() { if [ -n "$saved" ]; then mv -f "$saved" /usr/sbin/policy-rc.d; fi; }
 trap restore EXIT
 export DEBIAN_FRONTEND=noninteractive
+# wide-dhcpv6-client's debconf default puts eth0 in /etc/default/wide-dhcpv6-client, and its init
+# script (enabled at boot) would then run dhcp6c on the host's eth0: preseed no interfaces, so
+# the only dhcp6c that ever runs is the lab's, in its namespace.
+if [[ " ${missing[*]} " == *" wide-dhcpv6-client "* ]]; then
+    echo 'wide-dhcpv6-client wide-dhcpv6-client/interfaces string' | debconf-set-selections
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -43,15 +43,10 @@ struct RelayLoadTests {
         try await Lab.run("perfdhcp") { lab in
             let relay = try await lab.veth("r1", address: "198.18.4.2/24", serverAddress: "198.18.4.1/24")
             try await lab.startServer(configuration: Self.configuration, listeners: 1)
-            let perfdhcp = try #require(executablePath("perfdhcp"), "perfdhcp is not installed (kea-admin): run scripts/install-deps.sh")
-            let ip = try #require(executablePath("ip"))
-            let run = try await ChildProcess.run(
-                [ip, "netns", "exec", relay.namespace, perfdhcp, "-4", "-l", "198.18.4.2", "-r", "\(Self.rate)",
-                 "-n", "\(Self.exchanges)", "-R", "\(Self.clients)", "-d", "10", "-W", "10000000", "-x", "l", "198.18.4.1"],
-                timeout: .seconds(90))
-            try lab.write("perfdhcp.log", run.output + run.errors)
-            // 0: all answered; 3: some exchange counted as dropped (judged below, with the numbers).
-            try lab.require(!run.timedOut && (run.status == 0 || run.status == 3), "perfdhcp failed: \(run)")
+            let run = try await lab.perfdhcp(
+                on: relay,
+                ["-4", "-l", "198.18.4.2", "-r", "\(Self.rate)", "-n", "\(Self.exchanges)", "-R", "\(Self.clients)", "-d", "10",
+                 "-W", "10000000", "-x", "l", "198.18.4.1"])
             let report = try #require(PerfdhcpReport(run.output), "cannot read perfdhcp's report:\n\(run.output.prefix(3000))")
             print("[perfdhcp] \(report.summary)")
 
@@ -94,6 +89,20 @@ struct RelayLoadTests {
 }
 
 /// The parts of perfdhcp's final report the test judges.
+extension Lab {
+    /// perfdhcp (kea-admin) with `arguments` in `host`'s namespace, bounded; its output is kept
+    /// in perfdhcp.log. Exit 0 (all answered) and 3 (some exchange counted as dropped: for the
+    /// caller to judge with the numbers) are fine, anything else throws.
+    func perfdhcp(on host: LabHost, _ arguments: [String]) async throws -> CommandResult {
+        let perfdhcp = try #require(executablePath("perfdhcp"), "perfdhcp is not installed (kea-admin): run scripts/install-deps.sh")
+        let ip = try #require(executablePath("ip"))
+        let run = try await ChildProcess.run([ip, "netns", "exec", host.namespace, perfdhcp] + arguments, timeout: .seconds(90))
+        try write("perfdhcp.log", run.output + run.errors)
+        try require(!run.timedOut && (run.status == 0 || run.status == 3), "perfdhcp failed: \(run)")
+        return run
+    }
+}
+
 struct PerfdhcpReport {
     struct Exchange { var sent = 0, received = 0, drops = 0, orphans = 0 }
     var discoverOffer = Exchange()

@@ -7,21 +7,27 @@
 #
 #   scripts/it/lab.sh up      LAB                       # namespace LAB-srv
 #   scripts/it/lab.sh link    LAB BRIDGE ADDR/LEN MAC   # a link: bridge in LAB-srv with the server's address
+#   scripts/it/lab.sh link6   LAB BRIDGE ADDR6/LEN      # IPv6 on that link: the server's 2001:db8: address
 #   scripts/it/lab.sh host    LAB HOST BRIDGE MAC       # namespace LAB-HOST, its eth0 (MAC) plugged into BRIDGE
 #   scripts/it/lab.sh replug  LAB HOST BRIDGE           # move HOST's cable to another bridge (link)
 #   scripts/it/lab.sh addr    LAB HOST ADDR/LEN         # a static address on HOST's eth0 (a squatter)
 #   scripts/it/lab.sh unaddr  LAB HOST ADDR/LEN
 #   scripts/it/lab.sh veth    LAB HOST ADDR/LEN SRVADDR/LEN  # a routed point-to-point link HOST <-> LAB-srv (relays)
 #   scripts/it/lab.sh client  LAB HOST CLIENT ACTION DIR [ARGS]  # CLIENT_ACTION from netns.sh on HOST's eth0
+#   scripts/it/lab.sh kea6    LAB BRIDGE ADDR6 DIR      # kea-dhcp6 on BRIDGE (a reference server), state in DIR/kea6
 #   scripts/it/lab.sh down    LAB DIR                   # end what runs in the lab (by PID), delete its namespaces
 #   scripts/it/lab.sh sweep                             # delete empty namespaces of dead test runs
 #
-# CLIENT is dhclient4, dhcpcd4 or udhcpc; ACTION start, wait_bound, renew, release or stop (see
+# IPv6: every namespace has accept_dad=0 and accept_ra=0 (link-local addresses usable at once,
+# nothing configured from router advertisements), and `host` waits until the link-local addresses
+# of the host's eth0 and of its bridge are there and no longer tentative.
+# CLIENT is dhclient4, dhcpcd4, udhcpc, or for DHCPv6 dhclient6 (IA_NA), dhclient6pd (IA_PD),
+# dhcpcd6 or dhcp6c; ACTION start, wait_bound, renew, release or stop (see
 # "clients: common shape" in scripts/lib/netns.sh); plus `udhcpc with ARGS` (udhcpc started with
 # more arguments) and `dhclient4 restart` (stop without release, start again: INIT-REBOOT).
 # LAB names start with "lit<PID>-" (the test process): `sweep` removes namespaces whose PID is
 # gone and in which nothing runs. Addresses: documentation ranges only (192.0.2.0/24,
-# 198.18.0.0/15). MACs: 00:00:5e:00:53:xx (RFC 7042).
+# 198.18.0.0/15, 2001:db8::/32). MACs: 00:00:5e:00:53:xx (RFC 7042).
 set -euo pipefail
 
 # Swift's Foundation.Process (the tests' runner) learns that a child exited when a socket the
@@ -65,6 +71,12 @@ lab_link() {
     lsr_ns "$ns" ip link set "$bridge" up
 }
 
+lab_link6() {
+    local lab=$1 bridge=$2 addr=$3
+    [[ $addr == 2001:db8:* || $addr == 2001:DB8:* ]] || lsr_die "$addr: the lab uses 2001:db8::/32 only"
+    lsr_ns "$(lab_ns "$lab" srv)" ip -6 addr add "$addr" dev "$bridge" nodad
+}
+
 # The server end of HOST's cable is "p-HOST" in LAB-srv (15 characters at most).
 lab_port() { echo "p-$1"; }
 
@@ -82,6 +94,8 @@ lab_host() {
     lsr_ns "$srv" ip link set "$port" up
     lsr_ns "$ns" ip link set eth0 up
     lsr_wait_for 10 "carrier on eth0 in $ns" lab_carrier "$ns" eth0
+    lsr_wait_for 10 "link-local address on eth0 in $ns" lsr_has_ll "$ns" eth0
+    lsr_wait_for 10 "link-local address on $bridge in $srv" lsr_has_ll "$srv" "$bridge"
 }
 
 lab_carrier() { [[ $(lsr_ns "$1" cat "/sys/class/net/$2/carrier" 2>/dev/null) == 1 ]]; }
@@ -107,6 +121,7 @@ lab_veth() {
     lsr_ns_exists "$ns" && lsr_die "namespace $ns exists already"
     ip netns add "$ns"
     lsr_ns "$ns" ip link set lo up
+    lsr_ns_sysctls "$ns"
     ip link add "$port" netns "$srv" type veth peer name eth0 netns "$ns"
     lsr_ns "$srv" ip addr add "$srvaddr" dev "$port"
     lsr_ns "$ns" ip addr add "$addr" dev eth0
@@ -141,11 +156,22 @@ lab_client() {
     local lab=$1 host=$2 client=$3 action=$4 dir=$5 ns fn
     shift 5
     ns=$(lab_ns "$lab" "$host")
-    case "$client" in dhclient4|dhcpcd4|udhcpc) ;; *) lsr_die "unknown client $client" ;; esac
+    case "$client" in dhclient4|dhcpcd4|udhcpc|dhclient6|dhclient6pd|dhcpcd6|dhcp6c) ;; *) lsr_die "unknown client $client" ;; esac
     case "$action" in start|wait_bound|renew|release|stop|with|restart) ;; *) lsr_die "unknown action $action" ;; esac
     fn=${client}_${action}
     declare -F "$fn" >/dev/null || lsr_die "no $fn"
     "$fn" "$ns" eth0 "$dir" "$@"
+}
+
+# kea-dhcp6 in LAB-srv serving BRIDGE (ADDR6: the bridge's address, for unicast) with netns.sh's
+# lsr_kea6_start: IA_NA pool 2001:db8:1::100-1ff, IA_PD 2001:db8:100::/40 in /56s, valid 20 s,
+# T1 5 s, T2 10 s; memfile leases in DIR/kea6/leases6.csv. A reference server for the lab's
+# DHCPv6 clients; `down` ends it by its PID in DIR/kea6/lsr.pid.
+lab_kea6() {
+    local lab=$1 bridge=$2 addr=$3 dir=$4
+    LSR_NS_SRV=$(lab_ns "$lab" srv) LSR_IF_SRV=$bridge LSR_IF_SRV_RLY=$bridge LSR_SRV_RLY_V6=$addr \
+        LSR_SRV_V6=$addr lsr_kea6_start "$dir/kea6"
+    echo "$LSR_LAST_PID" >"$dir/kea6/lsr.pid"
 }
 
 # Ends, by PID, what runs in the lab's namespaces (the clients recorded in DIR/*/lsr.pid first,
@@ -198,13 +224,15 @@ shift || true
 case "$command" in
     up) lab_up "$@" ;;
     link) lab_link "$@" ;;
+    link6) lab_link6 "$@" ;;
     host) lab_host "$@" ;;
     replug) lab_replug "$@" ;;
     addr) lab_addr "$@" ;;
     unaddr) lab_unaddr "$@" ;;
     veth) lab_veth "$@" ;;
     client) lab_client "$@" ;;
+    kea6) lab_kea6 "$@" ;;
     down) lab_down "$@" ;;
     sweep) lab_sweep ;;
-    *) lsr_die "usage: lab.sh up|link|host|replug|addr|unaddr|veth|client|down|sweep ... (see the header)" ;;
+    *) lsr_die "usage: lab.sh up|link|link6|host|replug|addr|unaddr|veth|client|kea6|down|sweep ... (see the header)" ;;
 esac

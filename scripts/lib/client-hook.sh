@@ -63,6 +63,11 @@ dhclient)
     esac
     echo "reason=${reason:-none} interface=${interface:-} ip=${new_ip_address:-} old_ip=${old_ip_address:-} ip6=${new_ip6_address:-} prefix6=${new_ip6_prefix:-} lease=${new_dhcp_lease_time:-}" >>"$LSR_EVENTS"
     ;;
+dhcp6c)
+    # dhcp6c has configured the address itself; its script gets REASON (NBI in Debian's build,
+    # for every reply) and the reply's options.
+    echo "reason=${REASON:-REPLY} dns6=$(echo "${new_domain_name_servers:-}" | tr ' ' ',')" >>"$LSR_EVENTS"
+    ;;
 *)
     # dhcpcd: it has configured (or removed) the address already; only log.
     echo "reason=${reason:-none} interface=${interface:-} ip=${new_ip_address:-} ip6=${new_dhcp6_ia_na1_ia_addr1:-} protocol=${protocol:-}" >>"$LSR_EVENTS"

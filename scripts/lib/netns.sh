@@ -15,7 +15,7 @@
 #   dhclient4_wait_bound "$LSR_NS_CLI" "$LSR_IF_CLI" "$d" || echo "no lease"
 #   dhclient4_renew ...; dhclient4_release ...
 #
-# The client functions (dhclient4, dhclient6, dhclient6pd, dhcpcd4, dhcpcd6, udhcpc; each with
+# The client functions (dhclient4, dhclient6, dhclient6pd, dhcpcd4, dhcpcd6, dhcp6c, udhcpc; each with
 # _start, _wait_bound, _renew, _release, _stop) are described at "clients: common shape" below;
 # perfdhcp4_relay / perfdhcp6_relay run perfdhcp as a relay agent from lsr-rly.
 # Never call a *_start or lsr_bg inside $(...): the PID bookkeeping would be lost.
@@ -356,7 +356,8 @@ EOF
 #   <c>_renew NS IFACE DIR           make it renew (or wait for its own T1 renewal) and wait for that
 #   <c>_release NS IFACE DIR         release the lease with the client's own command; it exits
 #   <c>_stop NS IFACE DIR            stop it without a release (a restart then reboots/confirms)
-# with <c> one of dhclient4, dhclient6 (IA_NA), dhclient6pd (IA_PD), dhcpcd4, dhcpcd6, udhcpc.
+# with <c> one of dhclient4, dhclient6 (IA_NA), dhclient6pd (IA_PD), dhcpcd4, dhcpcd6, dhcp6c,
+# udhcpc.
 # Each returns non-zero when what it waited for did not happen in time.
 # DIR/events.log has one line per lease event the client reported to its hook script;
 # lsr_events_reset DIR empties it so that the next wait only sees new events.
@@ -377,6 +378,7 @@ lsr_wait_exit() {
 # client or its stock script writes is replaced by a directory or copy in DIR/guard:
 #   /etc/resolv.conf  (copy)      /run             (empty: pid files, dhcpcd's socket, hooks' state)
 #   /var/lib/dhcp     (dhclient)  /var/lib/dhcpcd  (dhcpcd's DUID, secret and leases)
+#   /var/lib/dhcpv6   (dhcp6c's DUID)
 # So even a client started with the wrong flags (its stock script, default lease and pid files)
 # cannot change the host, and each DIR is a separate "host" with its own DUID. Extra "SRC DST"
 # bind pairs may be given in the LSR_EXTRA_BINDS array. ip and sh exec, so the PID is the
@@ -386,8 +388,8 @@ LSR_EXTRA_BINDS=()
 LSR_GUARD=()
 lsr_guard() {
     local ns=$1 g=$2/guard
-    mkdir -p "$g/run" "$g/var-lib-dhcp" "$g/var-lib-dhcpcd"
-    chmod 755 "$2" "$g" "$g/run" "$g/var-lib-dhcp" "$g/var-lib-dhcpcd"
+    mkdir -p "$g/run" "$g/var-lib-dhcp" "$g/var-lib-dhcpcd" "$g/var-lib-dhcpv6"
+    chmod 755 "$2" "$g" "$g/run" "$g/var-lib-dhcp" "$g/var-lib-dhcpcd" "$g/var-lib-dhcpv6"
     if [[ ! -f $g/resolv.conf ]]; then cat /etc/resolv.conf >"$g/resolv.conf" 2>/dev/null || : >"$g/resolv.conf"; fi
     # shellcheck disable=SC2016
     LSR_GUARD=(ip netns exec "$ns" /bin/sh -c '
@@ -398,6 +400,7 @@ lsr_guard() {
         mount --bind "$g/run" /run
         if [ -d /var/lib/dhcp ]; then mount --bind "$g/var-lib-dhcp" /var/lib/dhcp; fi
         if [ -d /var/lib/dhcpcd ]; then mount --bind "$g/var-lib-dhcpcd" /var/lib/dhcpcd; fi
+        if [ -d /var/lib/dhcpv6 ]; then mount --bind "$g/var-lib-dhcpv6" /var/lib/dhcpv6; fi
         while [ "$nbinds" -gt 0 ]; do mount --bind "$1" "$2"; shift 2; nbinds=$((nbinds - 1)); done
         exec "$@"' sh "$g" $((${#LSR_EXTRA_BINDS[@]} / 2)) "${LSR_EXTRA_BINDS[@]}")
 }
@@ -518,6 +521,48 @@ dhcpcd6_wait_bound() { lsr_wait_log "${4:-20}" "$3/events.log" 'reason=(BOUND6|R
 dhcpcd6_renew() { lsr_dhcpcd_cmd "$3" 6 "$2" -N; lsr_wait_log 15 "$3/events.log" 'reason=RENEW6 '; }
 dhcpcd6_release() { lsr_dhcpcd_cmd "$3" 6 "$2" -k; lsr_wait_exit "$3" 10; }
 dhcpcd6_stop() { lsr_dhcpcd_cmd "$3" 6 "$2" -x; lsr_wait_exit "$3" 10; }
+
+# ---- dhcp6c (wide-dhcpv6-client 20080615) ------------------------------------------------------
+# Foreground (-f, so the PID is ours) with its debug log (-D) in DIR/dhcp6c.log, its config and
+# pid file in DIR, our hook as its script. It keeps its DUID in /var/lib/dhcpv6/dhcp6c_duid (a
+# compiled-in path): lsr_guard puts DIR/guard/var-lib-dhcpv6 there. It asks for one IA_NA and
+# puts the address on the interface itself; the hook only logs (REASON as dhcp6c sets it).
+# Bound: a 2001:db8: address on the interface. No "renew now" command: it renews at T1 by itself,
+# but raises a T1/T2 it finds "too small" (5 s/10 s become 18 s/30 s), hence the longer wait.
+# SIGTERM releases what it holds (RELEASE) and exits; SIGKILL is a
+# stop without release.
+dhcp6c_start() {
+    local ns=$1 ifc=$2 dir=$3
+    mkdir -p "$dir"
+    lsr_hook "$dir" dhcp6c
+    cat >"$dir/dhcp6c.conf" <<EOF
+interface $ifc {
+    send ia-na 1;
+    request domain-name-servers;
+    script "$dir/hook.sh";
+};
+id-assoc na 1 { };
+EOF
+    lsr_guard "$ns" "$dir"
+    lsr_bg "$dir/dhcp6c.log" "${LSR_GUARD[@]}" dhcp6c -f -D -c "$dir/dhcp6c.conf" -p "$dir/dhcp6c.pid" "$ifc"
+    echo "$LSR_LAST_PID" >"$dir/lsr.pid"
+}
+# lsr_has_global6 NS IFACE: IFACE has a (non-tentative) address in 2001:db8::/32.
+lsr_has_global6() { lsr_ns "$1" ip -6 -o addr show dev "$2" scope global | grep -v tentative | grep -q 'inet6 2001:db8:'; }
+dhcp6c_wait_bound() { lsr_wait_for "${4:-20}" "a 2001:db8: address on $2 in $1" lsr_has_global6 "$1" "$2"; }
+dhcp6c_renew() {
+    lsr_wait_log "${4:-40}" "$3/dhcp6c.log" 'send renew' \
+        && lsr_wait_for 10 "a reply to the renew" lsr_log_after "$3/dhcp6c.log" 'send renew' 'receive reply'
+}
+dhcp6c_release() {
+    local pid; pid=$(lsr_pid_of "$3")
+    lsr_alive "$pid" || return 1
+    kill -TERM "$pid"
+    lsr_wait_exit "$3" 10 && grep -q 'send release' "$3/dhcp6c.log"
+}
+dhcp6c_stop() { lsr_stop "$(lsr_pid_of "$3")" KILL 5; }
+# lsr_log_after FILE FIRST THEN: FILE has a line matching THEN after the last line matching FIRST.
+lsr_log_after() { awk -v a="$2" -v b="$3" '$0 ~ a { seen = 0; after = 1; next } after && $0 ~ b { seen = 1 } END { exit !seen }' "$1"; }
 
 # ---- udhcpc (busybox 1.35) --------------------------------------------------------------------
 # Foreground (-f), our hook as -s (it configures the address: udhcpc renews and releases from a

@@ -18,12 +18,12 @@ import Glibc
 final class UDPv4Transport: Sendable {
     let listen: DHCPv4Configuration.Listen
     let port: UInt16
-    let slot: ServiceSlot
+    let slot: ServiceSlot<DHCPv4Service>
     let logger: Logger
     let maxInFlight: Int
     private let channel = Mutex<(any Channel)?>(nil)
 
-    init(listen: DHCPv4Configuration.Listen, port: UInt16, slot: ServiceSlot, logger: Logger, maxInFlight: Int = 256) {
+    init(listen: DHCPv4Configuration.Listen, port: UInt16, slot: ServiceSlot<DHCPv4Service>, logger: Logger, maxInFlight: Int = 256) {
         self.listen = listen
         self.port = port
         self.slot = slot
@@ -106,7 +106,7 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
-    let slot: ServiceSlot
+    let slot: ServiceSlot<DHCPv4Service>
     let logger: Logger
     let interfaces: InterfaceAddresses
     let listen: DHCPv4Configuration.Listen
@@ -116,7 +116,7 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
     /// Set when the handler joins its channel: the channel's event loop as a task executor.
     private let executor = Mutex<EventLoopTaskExecutor?>(nil)
 
-    init(slot: ServiceSlot, logger: Logger, interfaces: InterfaceAddresses, listen: DHCPv4Configuration.Listen,
+    init(slot: ServiceSlot<DHCPv4Service>, logger: Logger, interfaces: InterfaceAddresses, listen: DHCPv4Configuration.Listen,
          serverPort: UInt16, clientPort: UInt16, maxInFlight: Int) {
         self.slot = slot
         self.logger = logger
@@ -168,21 +168,10 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
                 case .unicast(let address): target = try SocketAddress(ipAddress: address.description, port: Int(clientPort))
                 case .broadcast: target = try SocketAddress(ipAddress: "255.255.255.255", port: Int(clientPort))
                 }
-                // Not awaited: waiting for the write to complete would cost another thread hop
-                // per request; the outcome is counted when NIO reports it.
-                let promise = channel.eventLoop.makePromise(of: Void.self)
-                promise.futureResult.whenComplete { result in
-                    switch result {
-                    case .success: service.counters.bump(.sent)
-                    case .failure(let error):
-                        service.counters.bump(.sendFailures)
-                        logger.warning("could not send reply", metadata: ["error": "\(error)", "destination": "\(reply.destination)"])
-                    }
-                }
-                channel.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: ByteBuffer(bytes: reply.bytes)), promise: promise)
+                sendDatagram(reply.bytes, to: target, on: channel, counters: service.counters, logger: logger,
+                             destination: "\(reply.destination)")
             } catch {
-                service.counters.bump(.sendFailures)
-                logger.warning("could not send reply", metadata: ["error": "\(error)", "destination": "\(reply.destination)"])
+                replyNotSent(error, counters: service.counters, logger: logger, destination: "\(reply.destination)")
             }
         }
     }

@@ -160,6 +160,23 @@ final class Lab: Sendable {
         try await script("link", name, bridge, address, mac)
     }
 
+    /// IPv6 on a link: the server's address (2001:db8::/32) on `bridge`, "ADDR/LEN".
+    func link6(_ bridge: String, address: String) async throws {
+        try await script("link6", name, bridge, address)
+    }
+
+    /// kea-dhcp6 on `bridge` (whose address is `address`): a reference DHCPv6 server for the
+    /// lab's clients, see `lab.sh kea6`. Ended by PID with the lab.
+    func startKea6(on bridge: String, address: String) async throws {
+        try await script("kea6", name, bridge, address, directory)
+    }
+
+    /// kea-dhcp6's memfile, oldest first: one row per lease write (a release writes valid lifetime 0).
+    func kea6Leases() -> [Kea6Lease] {
+        let text = (try? String(contentsOfFile: directory + "/kea6/leases6.csv", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").dropFirst().compactMap(Kea6Lease.init)
+    }
+
     /// A client host: its own namespace, eth0 with `mac`, plugged into `bridge`.
     func host(_ host: String, on bridge: String, mac: String) async throws -> LabHost {
         try await script("host", name, host, bridge, mac)
@@ -201,12 +218,15 @@ final class Lab: Sendable {
         server.withLock { $0 = child }
         _ = try await eventually("lessor serve to listen on \(listeners) socket(s)", timeout: .seconds(30)) { () -> Bool? in
             guard child.isRunning else { throw LabError("lessor serve exited with \(child.exitStatus ?? -1)") }
-            return serverLog.components(separatedBy: "listening for DHCPv4").count - 1 >= listeners ? true : nil
+            return serverLog.components(separatedBy: "listening for DHCP").count - 1 >= listeners ? true : nil
         }
     }
 
     var serverLog: String { (try? String(contentsOfFile: serverLogPath, encoding: .utf8)) ?? "" }
     var serverIsRunning: Bool { server.withLock { $0?.isRunning } ?? false }
+
+    /// Sends `signal` to `lessor serve` (SIGHUP: reload).
+    func signalServer(_ signal: Int32) { server.withLock { $0 }?.signal(signal) }
 
     /// SIGTERM (graceful shutdown); the exit status.
     func stopServer() async -> Int32? {
@@ -279,6 +299,19 @@ struct LabHost: Sendable {
         }
     }
 
+    /// The global IPv6 addresses on eth0 (no link-local ones), without prefix length.
+    func addresses6() async throws -> [String] {
+        guard let ip = executablePath("ip") else { throw LabError("no ip command") }
+        let result = try await ChildProcess.run(
+            [ip, "-n", namespace, "-6", "-o", "addr", "show", "dev", "eth0", "scope", "global"], timeout: .seconds(20))
+        guard result.succeeded else { throw LabError("ip addr failed: \(result)") }
+        return result.output.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            guard let index = fields.firstIndex(of: "inet6"), index + 1 < fields.count else { return nil }
+            return fields[index + 1].split(separator: "/").first.map(String.init)
+        }
+    }
+
     /// Adds or removes a static address on eth0 (a host squatting on an address).
     func addAddress(_ cidr: String) async throws { try await lab.script("addr", lab.name, name, cidr) }
     func removeAddress(_ cidr: String) async throws { try await lab.script("unaddr", lab.name, name, cidr) }
@@ -289,6 +322,18 @@ enum ClientKind: String, Sendable, CaseIterable {
     case dhclient = "dhclient4"
     case dhcpcd = "dhcpcd4"
     case udhcpc
+    /// DHCPv6: `dhclient -6` (IA_NA), `dhclient -6 -P` (IA_PD), `dhcpcd -6` (IA_NA), dhcp6c (IA_NA).
+    case dhclient6, dhclient6pd, dhcpcd6, dhcp6c
+
+    /// The client's own log file in its directory.
+    var logFile: String {
+        switch self {
+        case .dhclient, .dhclient6, .dhclient6pd: "dhclient.log"
+        case .dhcpcd, .dhcpcd6: "dhcpcd.log"
+        case .udhcpc: "udhcpc.log"
+        case .dhcp6c: "dhcp6c.log"
+        }
+    }
 }
 
 /// One DHCP client on one host. Its state (lease file, pid, DUID, hook events, logs) lives in
@@ -356,10 +401,33 @@ struct DHCPClient: Sendable {
         return events.last { reasons.contains($0["reason"] ?? "") && !($0["ip"] ?? "").isEmpty }?["ip"]
     }
 
-    /// The client's own log (dhclient.log, dhcpcd.log or udhcpc.log).
-    var log: String {
-        let file = kind == .udhcpc ? "udhcpc.log" : kind == .dhcpcd ? "dhcpcd.log" : "dhclient.log"
-        return (try? String(contentsOfFile: directory + "/" + file, encoding: .utf8)) ?? ""
+    /// The client's own log (dhclient.log, dhcpcd.log, udhcpc.log or dhcp6c.log).
+    var log: String { (try? String(contentsOfFile: directory + "/" + kind.logFile, encoding: .utf8)) ?? "" }
+
+    /// DHCPv6 (dhclient, dhcpcd): the address or the delegated prefix of the latest lease event.
+    var leased6: (address: String?, prefix: String?) {
+        let reasons: Set = ["BOUND6", "REBOOT6", "RENEW6", "REBIND6"]
+        let last = events.last { reasons.contains($0["reason"] ?? "") }
+        return (last?["ip6"].flatMap { $0.isEmpty ? nil : $0 }, last?["prefix6"].flatMap { $0.isEmpty ? nil : $0 })
+    }
+}
+
+/// One row of kea-dhcp6's memfile (leases6.csv).
+struct Kea6Lease: Sendable, Equatable {
+    var address: String
+    var duid: String
+    var validLifetime: Int
+    var expire: Int
+    /// 0 IA_NA, 1 IA_TA, 2 IA_PD.
+    var type: Int
+    var prefixLength: Int
+
+    init?(_ line: Substring) {
+        let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+        guard fields.count > 8, let valid = Int(fields[2]), let expire = Int(fields[3]), let type = Int(fields[6]),
+            let length = Int(fields[8])
+        else { return nil }
+        (address, duid, validLifetime, self.expire, self.type, prefixLength) = (String(fields[0]), String(fields[1]), valid, expire, type, length)
     }
 }
 
