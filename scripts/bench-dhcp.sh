@@ -448,7 +448,7 @@ echo
 echo "dora@R / sarr@R: DORA (v4) or SARR (v6) at R/s offered; done/s = ACKs received / seconds; drop% = exchanges started without"
 echo "  an ACK/REPLY; DO = DISCOVER->OFFER (v6: SOLICIT->ADVERTISE), RA = REQUEST->ACK (v6: REQUEST->REPLY)"
 echo "  latency (p50/p99 from perfdhcp -x t timestamps)."
-echo "renew@R: DORA at R/s plus renewals (REQUEST with ciaddr of an acquired lease) at R/s; offered,"
+echo "renew@R: DORA/SARR at R/s plus renewals of acquired leases (v4: REQUEST with ciaddr; v6: RENEW) at R/s; offered,"
 echo "  done/s, drop% and latency are the renewals'; CPU is per completed exchange, DORA or renewal
   (a server's cost per exchange falls as its load rises, so this is not a per-renewal price)."
 echo "sat@R: offered R/s (perfdhcp itself tops out near 10,000 exchanges/s on 2 cores); no -x t, so"
