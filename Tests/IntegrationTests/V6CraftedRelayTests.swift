@@ -9,24 +9,10 @@ import Testing
 /// datagrams. Two links, each a /64 with its own pool, both reached only through relays.
 @Suite("Crafted DHCPv6 relay traffic", .needsNetworkNamespaces, .timeLimit(.minutes(3)))
 struct V6CraftedRelayTests {
-    static let configuration = """
-        log_level: info
-        store:
-          provider: sqlite
-          path: leases.sqlite
-        server6:
-          listen:
-            - address: 2001:db8:2::1
-          subnets:
-            - name: linkA
-              prefix: 2001:db8:a::/64
-              pools: ["2001:db8:a::100-2001:db8:a::1ff"]
-            - name: linkB
-              prefix: 2001:db8:b::/64
-              pools: ["2001:db8:b::100-2001:db8:b::1ff"]
-          plugins: [server_id, lease_time, range6]
-
-        """
+    static let configuration = relayedV6Configuration(subnets: [
+        ("linkA", "2001:db8:a::/64", "2001:db8:a::100-2001:db8:a::1ff"),
+        ("linkB", "2001:db8:b::/64", "2001:db8:b::100-2001:db8:b::1ff"),
+    ])
 
     /// The link-addresses the relays nearest the client set, one on each link.
     static let linkA = IPv6Address("2001:db8:a::1")!
