@@ -46,13 +46,13 @@ struct V6CraftedRelayTests {
         let solicit = CraftedRelay6.message(.solicit, mac: mac, xid: xid)
         let advertise = try #require(RelayedReply6(try await relay.exchange(CraftedRelay6.forwarded(solicit, link: link, interfaceID: "a"))),
             "no Relay-Reply to the SOLICIT on \(link)")
-        lab.check(advertise.message.messageType == .advertise, "the SOLICIT got \(advertise.message)")
+        lab.check(advertise.message.messageType == .advertise && advertise.message.transactionID == xid, "the SOLICIT got \(advertise.message)")
         let offered = try #require(advertise.addresses.first?.address, "the ADVERTISE holds no address: \(advertise.message)")
         let serverID = try #require(try advertise.message.serverID, "the ADVERTISE has no Server Identifier")
         let request = CraftedRelay6.message(.request, mac: mac, xid: xid + 1, addresses: [offered], serverID: serverID)
         let reply = try #require(RelayedReply6(try await relay.exchange(CraftedRelay6.forwarded(request, link: link, interfaceID: "a"))),
             "no Relay-Reply to the REQUEST on \(link)")
-        lab.check(reply.message.messageType == .reply && reply.status == nil, "the REQUEST got \(reply.message)")
+        lab.check(reply.message.messageType == .reply && reply.message.transactionID == xid + 1 && reply.status == nil, "the REQUEST got \(reply.message)")
         lab.check(reply.addresses.map(\.address) == [offered] && reply.addresses[0].valid > 0, "the REPLY holds \(reply.addresses)")
         return (offered, serverID)
     }
