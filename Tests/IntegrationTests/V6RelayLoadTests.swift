@@ -9,21 +9,8 @@ import Testing
 /// lease per REPLY, each address once, all from the relayed subnet's pool.
 @Suite("Relayed DHCPv6 load with perfdhcp", .needsNetworkNamespaces, .timeLimit(.minutes(3)))
 struct V6RelayLoadTests {
-    static let configuration = """
-        log_level: info
-        store:
-          provider: sqlite
-          path: leases.sqlite
-        server6:
-          listen:
-            - address: 2001:db8:2::1
-          subnets:
-            - name: relayed6
-              prefix: 2001:db8:2::/64
-              pools: ["2001:db8:2::1000-2001:db8:2::1fff"]
-          plugins: [server_id, lease_time, range6]
-
-        """
+    static let configuration = relayedV6Configuration(
+        subnets: [("relayed6", "2001:db8:2::/64", "2001:db8:2::1000-2001:db8:2::1fff")])
 
     static let exchanges = 200
     static let rate = 50

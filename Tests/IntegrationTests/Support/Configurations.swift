@@ -27,3 +27,21 @@ func lanConfiguration(
 
         """
 }
+
+/// A DHCPv6 server that relays reach: listening on 2001:db8:2::1 (the server end of `Lab.veth`),
+/// a SQLite store, one subnet per (name, prefix, IA_NA pool), plugins for IA_NA only.
+func relayedV6Configuration(subnets: [(name: String, prefix: String, pool: String)]) -> String {
+    let list = subnets.map { "    - name: \($0.name)\n      prefix: \($0.prefix)\n      pools: [\"\($0.pool)\"]\n" }.joined()
+    return """
+        log_level: info
+        store:
+          provider: sqlite
+          path: leases.sqlite
+        server6:
+          listen:
+            - address: 2001:db8:2::1
+          subnets:
+        \(list)  plugins: [server_id, lease_time, range6]
+
+        """
+}
