@@ -109,3 +109,30 @@ struct V6PoolsTests {
         }
     }
 }
+
+/// The `pools` arithmetic saturates: a pool of UInt64.max with UInt64.max offers and a lease
+/// neither traps nor wraps.
+@Suite("pools counts at UInt64.max")
+struct SaturatedPoolCountsTests {
+    struct HugeBackend: ControlBackend {
+        let base: TestBackend
+
+        func serverInfo() async -> ControlServerInfo { await base.serverInfo() }
+
+        func pools(now: Date) async -> [ControlPoolInfo] {
+            [ControlPoolInfo(name: ControlFixture.pool.name, subnet: "-", range: "-", family: "ia_na", size: .max, offered: .max, leaseTime: 1)]
+        }
+    }
+
+    @Test func usedAndFreeSaturate() async throws {
+        try await ControlFixture.with(backend: { store, _ in
+            let allocator = IPv4Allocator(owner: "unused", store: store, pools: [])
+            return HugeBackend(base: TestBackend(allocator: allocator, leaseTime: 1))
+        }) { fixture in
+            try await fixture.lease(ControlFixture.client(1))
+            #expect(try await eventually { try await V6PoolsTests.pools(fixture)["lab"]?.active == 1 })
+            let pool = try #require(try await V6PoolsTests.pools(fixture)["lab"])
+            #expect(pool.size == .max && pool.offered == .max && pool.free == 0 && pool.held == 0)
+        }
+    }
+}
