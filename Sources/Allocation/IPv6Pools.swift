@@ -145,3 +145,20 @@ public struct IPv6PrefixPool: Sendable {
         return start...(start + count - 1)
     }
 }
+
+extension IPv6Allocator.PoolSpec.Space {
+    /// Addresses in the range, or delegable prefixes (excluded ones included), clamped at
+    /// UInt64.max like the pools' own sizes: a /64 range reports UInt64.max. Exact where
+    /// `PoolUsage.size` clamps at Int.max.
+    public var size: UInt64 {
+        switch self {
+        case .addresses(let first, let last):
+            guard first <= last else { return 0 }
+            return IndexSpace.size(maxIndex: last.value - first.value)
+        case .prefixes(let prefix, let delegatedLength, _):
+            let bits = delegatedLength - Int(prefix.length)
+            guard (0...128).contains(bits) else { return 0 }
+            return IndexSpace.size(maxIndex: bits == 128 ? .max : (1 << UInt128(bits)) - 1)
+        }
+    }
+}

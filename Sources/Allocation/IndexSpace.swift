@@ -28,7 +28,10 @@ struct IndexSpace: Sendable {
     }
 
     /// Slots in the space, clamped at UInt64.max (a space of 2^64 slots or more).
-    var size: UInt64 { maxIndex >= UInt128(UInt64.max) ? .max : UInt64(maxIndex) + 1 }
+    var size: UInt64 { Self.size(maxIndex: maxIndex) }
+
+    /// The slots of a space 0...maxIndex, clamped at UInt64.max.
+    static func size(maxIndex: UInt128) -> UInt64 { maxIndex >= UInt128(UInt64.max) ? .max : UInt64(maxIndex) + 1 }
 
     var takenCount: UInt64 {
         if let bitmap { return UInt64(bitmap.takenCount) }

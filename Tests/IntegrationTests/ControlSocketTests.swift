@@ -155,4 +155,54 @@ struct ControlSocketTests {
         }
         #expect(after.output.contains(#""size":100"#), "\(after)")
     }
+
+    /// A dual-stack `lessor serve` (DHCPv6 on ::1): `lessor ctl pools` lists the DHCPv6 pools
+    /// next to the DHCPv4 one, a /64 with size UInt64.max and a prefix pool counting prefixes,
+    /// and still after a SIGHUP.
+    @Test func ctlPoolsListsTheDHCPv6PoolsOfADualStackServer() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/lessor.yaml"
+        let dualStack = configuration + """
+
+            server6:
+              listen: [{address: "::1"}]
+              port: \(port + 1)
+              server_duid_file: \(directory)/duid
+              subnets:
+                - name: lab6
+                  prefix: 2001:db8:8::/64
+                  pools: ["2001:db8:8::-2001:db8:8::ffff:ffff:ffff:ffff"]
+                  prefix_pools: [{prefix: 2001:db8:800::/48, delegated_length: 56}]
+                  valid_lifetime: 2h
+              plugins: [server_id, range6, prefix]
+            """
+        try dualStack.write(toFile: file, atomically: true, encoding: .utf8)
+        let log = directory + "/serve.log"
+        let server = try ChildProcess([Paths.lessor, "serve", "-c", file], stdout: log, stderr: log)
+        defer { server.signal(SIGKILL) }
+        let pools = try await eventually("the control socket to list the pools", timeout: .seconds(30)) { () -> CommandResult? in
+            guard server.isRunning else { throw LabError("lessor serve exited: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")") }
+            let result = try await ctl("pools")
+            return result.succeeded ? result : nil
+        }
+        /// The JSON object of the pool named `name` in a `pools` answer (keys sorted, slashes as they are).
+        func pool(_ name: String, in result: CommandResult) -> String {
+            result.output.matches(of: /\{[^{}]*\}/).map { String($0.output) }.first { $0.contains(#""name":"\#(name)""#) } ?? ""
+        }
+        #expect(pool("lab", in: pools).contains(#""family":"v4""#), "\(pools)")
+        let addresses = pool("lab6", in: pools)
+        #expect(addresses.contains(#""family":"ia_na""#) && addresses.contains(#""size":18446744073709551615"#), "\(pools)")
+        #expect(addresses.contains(#""leaseTime":7200"#) && addresses.contains(#""subnet":"2001:db8:8::/64""#), "\(pools)")
+        let prefixes = pool("lab6/pd", in: pools)
+        #expect(prefixes.contains(#""family":"ia_pd""#) && prefixes.contains(#""size":256"#), "\(pools)")
+        #expect(prefixes.contains(#""range":"2001:db8:800::/48 → /56""#), "\(pools)")
+
+        try dualStack.replacingOccurrences(of: "delegated_length: 56", with: "delegated_length: 52")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        server.signal(SIGHUP)
+        _ = try await eventually("pools to show the reloaded prefix pool") { () -> CommandResult? in
+            let result = try await ctl("pools")
+            return pool("lab6/pd", in: result).contains(#""size":16,"#) ? result : nil
+        }
+    }
 }

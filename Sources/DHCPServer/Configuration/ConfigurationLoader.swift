@@ -143,6 +143,14 @@ struct ConfigurationParser {
         }
         if let server6 = top.optional("server6") {
             configuration.server6 = self.server6(server6)
+            // Pools are named after their subnet, and leases and the control socket's `pools`
+            // count by pool name: a name in both services would mix their counts.
+            let names4 = Set(configuration.server4?.subnets.map(\.name) ?? [])
+            for name in configuration.server6?.subnets.map(\.name) ?? [] where names4.contains(name) {
+                server6.report(
+                    .conflict,
+                    "the subnet name \"\(name)\" is used by server4 as well; give the DHCPv6 subnet its own name (e.g. \"\(name)6\")")
+            }
         }
         if !top.has("server4"), !top.has("server6") {
             root.report(

@@ -18,6 +18,8 @@ public struct DHCPv6Runtime: Sendable {
         public var owner: String
         public var subnet: Subnet6Configuration
         public var space: IPv6Allocator.PoolSpec.Space
+        /// The lifetimes its leases get (a prefix pool's own, else its subnet's).
+        public var lifetimes: Lifetimes6
     }
 
     public struct BuildError: Error, CustomStringConvertible {
@@ -118,7 +120,8 @@ public struct DHCPv6Runtime: Sendable {
                 specs.append(.init(name: name, space: space, preferred: lifetimes.preferred, valid: lifetimes.valid))
                 bySubnet[subnet.name, default: []].append(name)
                 timers[name] = DHCPv6Context.timers(lifetimes)
-                definitions.append(PoolDefinition(name: name, owner: plugin.rawValue, subnet: subnet, space: space))
+                definitions.append(
+                    PoolDefinition(name: name, owner: plugin.rawValue, subnet: subnet, space: space, lifetimes: lifetimes))
             }
         }
         return (specs, bySubnet, timers, definitions)

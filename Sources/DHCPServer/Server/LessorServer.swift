@@ -53,7 +53,9 @@ public final class LessorServer: Service, Sendable {
         current6.withLock { $0 = services.runtime6 }
         var control: ControlServer?
         if let settings = configuration.control {
-            let backend = ServerControlBackend(counters: counters, startedAt: Date()) { [weak self] in self?.current.withLock { $0 } }
+            let backend = ServerControlBackend(
+                counters: counters, startedAt: Date(), runtime: { [weak self] in self?.current.withLock { $0 } },
+                runtime6: { [weak self] in self?.current6.withLock { $0 } })
             do {
                 control = try await ControlServer.start(settings, store: store, backend: backend, logger: logger)
             } catch {

@@ -56,12 +56,14 @@ struct ControlCommands: Sendable {
     func pools() async -> [PoolStats] {
         await backend.pools(now: clock.now()).map { pool in
             let counts = index.counts(pool: pool.name)
-            let active = UInt64(counts[.active] ?? 0)
-            let declined = UInt64(counts[.declined] ?? 0)
-            let held = UInt64((counts[.released] ?? 0) + (counts[.expired] ?? 0))
-            let offered = pool.offered + UInt64(counts[.offered] ?? 0)
-            let used = active + declined + held + offered
-            let free = pool.free ?? (pool.size > used ? pool.size - used : 0)
+            // Saturating: a /64 pool's size is UInt64.max, and counts never make free negative.
+            func count(_ states: LeaseState...) -> UInt64 { states.reduce(0) { $0.saturatingAdd(UInt64(max(0, counts[$1] ?? 0))) } }
+            let active = count(.active)
+            let declined = count(.declined)
+            let held = count(.released, .expired)
+            let offered = pool.offered.saturatingAdd(count(.offered))
+            let used = active.saturatingAdd(declined).saturatingAdd(held).saturatingAdd(offered)
+            let free = min(pool.free ?? (pool.size > used ? pool.size - used : 0), pool.size)
             return PoolStats(
                 name: pool.name, subnet: pool.subnet, range: pool.range, family: pool.family, size: pool.size, active: active,
                 offered: offered, declined: declined, held: held, free: free, leaseTime: pool.leaseTime)
@@ -174,6 +176,14 @@ struct ControlCommands: Sendable {
         case .transport, .unavailable: ControlError(.unavailable, "the lease store failed: \(error.description)")
         case .invalidToken, .invalidArgument: ControlError(.badRequest, "the store refused the change: \(error.description)")
         }
+    }
+}
+
+extension UInt64 {
+    /// The sum, UInt64.max when it does not fit.
+    fileprivate func saturatingAdd(_ other: UInt64) -> UInt64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
     }
 }
 

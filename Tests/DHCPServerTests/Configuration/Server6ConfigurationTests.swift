@@ -257,3 +257,31 @@ struct CheckConfiguration6Tests {
         #expect(checked.reservations.values.first?.count == 1)
     }
 }
+
+/// Pool names come from subnet names and the control socket counts leases by pool name: a
+/// DHCPv6 subnet may not take a DHCPv4 subnet's name.
+@Suite("server4 and server6 subnet names")
+struct SubnetNamesAcrossServicesTests {
+    static func yaml(v6Name: String) -> String {
+        """
+        server4:
+          listen: [{interface: eth0}]
+          subnets:
+            - {name: lan, subnet: 192.0.2.0/24, interface: eth0, pools: [192.0.2.10-192.0.2.20], server_id: 192.0.2.1}
+          plugins: [server_id, range]
+        server6:
+          listen: [{interface: eth1}]
+          subnets:
+            - {name: \(v6Name), prefix: 2001:db8:1::/64, interface: eth1, pools: ["2001:db8:1::100-2001:db8:1::1ff"]}
+          plugins: [server_id, range6]
+        """
+    }
+
+    @Test func aNameInBothServicesIsAConflict() {
+        #expect(configurationProblems(Self.yaml(v6Name: "lan6")) == [])
+        #expect(
+            configurationProblems(Self.yaml(v6Name: "lan")) == [
+                #"lessor.yaml:7:3: server6: the subnet name "lan" is used by server4 as well; give the DHCPv6 subnet its own name (e.g. "lan6")"#
+            ])
+    }
+}

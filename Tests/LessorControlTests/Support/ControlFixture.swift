@@ -9,7 +9,8 @@ import Glibc
 #endif
 
 /// An in-process control server on a temporary socket, over a memory store with a manual clock
-/// and a one-pool allocator that follows the store's changes, plus a connected client.
+/// and a one-pool allocator that follows the store's changes, plus a connected client; the
+/// backend is a `TestBackend` over that allocator unless the test makes its own.
 struct ControlFixture: Sendable {
     let directory: String
     let clock: ManualLeaseClock
@@ -26,7 +27,9 @@ struct ControlFixture: Sendable {
     /// Runs `body` with a fresh fixture and tears it down afterwards, whatever happens.
     static func with<T>(
         pool: IPv4Allocator.PoolSpec = Self.pool, socketMode: UInt32 = 0o660, watch: ControlAccessList = ControlAccessList(),
-        subscriberBuffer: Int = 1024, _ body: (ControlFixture) async throws -> T
+        subscriberBuffer: Int = 1024,
+        backend makeBackend: ((MemoryLeaseStore, ManualLeaseClock) async throws -> any ControlBackend)? = nil,
+        _ body: (ControlFixture) async throws -> T
     ) async throws -> T {
         var template = Array("/tmp/lessor-control-test.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw FixtureError("mkdtemp failed: errno \(errno)") }
@@ -42,8 +45,8 @@ struct ControlFixture: Sendable {
         let follower = Task { await allocator.follow(changes) }
         let configuration = ControlServerConfiguration(
             socketPath: directory + "/run/control.sock", mode: socketMode, watch: watch, subscriberBuffer: subscriberBuffer)
-        let server = try await ControlServer.start(
-            configuration, store: store, backend: TestBackend(allocator: allocator, leaseTime: 600), clock: clock)
+        let backend = try await makeBackend?(store, clock) ?? TestBackend(allocator: allocator, leaseTime: 600)
+        let server = try await ControlServer.start(configuration, store: store, backend: backend, clock: clock)
         let fixture = ControlFixture(
             directory: directory, clock: clock, store: store, allocator: allocator, server: server, follower: follower)
         do {
