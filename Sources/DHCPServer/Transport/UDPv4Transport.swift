@@ -162,17 +162,25 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
             defer { slot.leave() }
             guard let reply = await service.handle(bytes, origin: origin) else { return }
             let target: SocketAddress
-            do {
-                switch reply.destination {
-                case .relay(let relay): target = try SocketAddress(ipAddress: relay.description, port: Int(serverPort))
-                case .unicast(let address): target = try SocketAddress(ipAddress: address.description, port: Int(clientPort))
-                case .broadcast: target = try SocketAddress(ipAddress: "255.255.255.255", port: Int(clientPort))
-                }
-                sendDatagram(reply.bytes, to: target, on: channel, counters: service.counters, logger: logger,
-                             destination: "\(reply.destination)")
-            } catch {
-                replyNotSent(error, counters: service.counters, logger: logger, destination: "\(reply.destination)")
+            switch reply.destination {
+            case .relay(let relay): target = .ipv4(relay, port: serverPort)
+            case .unicast(let address): target = .ipv4(address, port: clientPort)
+            case .broadcast: target = .ipv4(DHCPWire.IPv4Address(255, 255, 255, 255), port: clientPort)
             }
+            sendDatagram(reply.bytes, to: target, on: channel, counters: service.counters, logger: logger,
+                         destination: "\(reply.destination)")
         }
+    }
+}
+
+extension SocketAddress {
+    /// A reply's destination built from the address's bits: formatting the address as text for
+    /// NIO to parse back cost a few percent of a request. The host text is only for display.
+    static func ipv4(_ address: DHCPWire.IPv4Address, port: UInt16) -> SocketAddress {
+        var raw = sockaddr_in()
+        raw.sin_family = sa_family_t(AF_INET)
+        raw.sin_port = port.bigEndian
+        raw.sin_addr = in_addr(s_addr: address.rawValue.bigEndian)
+        return SocketAddress(raw, host: "")
     }
 }

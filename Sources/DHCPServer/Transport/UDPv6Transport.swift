@@ -146,7 +146,7 @@ final class UDPv6Transport: Sendable {
         if address.isLinkLocal || address.isMulticast {
             raw.sin6_scope_id = interface.map { UInt32($0) } ?? fallbackInterface ?? 0
         }
-        return SocketAddress(raw, host: address.description)
+        return SocketAddress(raw, host: "")  // display only; formatting it cost a few percent of a request
     }
 }
 
