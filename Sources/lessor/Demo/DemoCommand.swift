@@ -78,17 +78,15 @@ struct DemoCommand: AsyncParsableCommand {
                     await Self.report(population, every: .seconds(5), until: deadline, clients: clients)
                 } else {
                     let dashboard = Task { try await TopSession(socket: socket, readonly: readonly).runAndExit() }
-                    if let deadline {
-                        // --duration ends the dashboard too (recordings, tests).
-                        let stopper = Task {
+                    // --duration ends the dashboard too (recordings, tests).
+                    let stopper = deadline.map { deadline in
+                        Task {
                             try? await Task.sleep(until: deadline)
                             dashboard.cancel()
                         }
-                        defer { stopper.cancel() }
-                        try await dashboard.value
-                    } else {
-                        try await dashboard.value
                     }
+                    defer { stopper?.cancel() }
+                    try await dashboard.value
                 }
             }
             try await tasks.next()
